@@ -1,0 +1,1 @@
+"""Pulumi provider for Verizon ThingSpace fleet state."""
