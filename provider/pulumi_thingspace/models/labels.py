@@ -59,11 +59,18 @@ class LabelsRequest(WireRequest):
     labels: list[LabelEntry] = Field(min_length=1, max_length=MAX_LABELS_PER_REQUEST)
 
 
+class ReportedLabel(WireResponse):
+    """A label as a callback reports it: read tolerantly, whatever ThingSpace echoes."""
+
+    name: str = ""
+    value: str = ""
+
+
 class LabelLineResult(WireResponse):
     """One label line of a CarrierService callback."""
 
     device_ids: list[DeviceId] = Field(default_factory=list)
-    label: Label | None = None
+    label: ReportedLabel | None = None
     action: str = ""
     line_status: str = ""
     description: str | None = None

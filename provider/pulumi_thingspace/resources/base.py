@@ -1,0 +1,92 @@
+"""What every ThingSpace resource provider shares: settings, the client, and pickling hygiene."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from typing import Any
+
+from pulumi.dynamic import ConfigureRequest, ResourceProvider
+
+from ..client import Credentials, ThingSpaceClient
+from ..config import ProviderSettings
+from ..results import CallbackResults
+
+PROVIDER_KEY = "__provider"
+
+_CLIENTS: dict[ProviderSettings, ThingSpaceClient] = {}
+_CLIENTS_LOCK = threading.Lock()
+_WARNED: set[str] = set()
+
+
+def shared_client(settings: ProviderSettings) -> ThingSpaceClient:
+    """One client per settings per process, so all resources share one token and one session."""
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(settings)
+        if client is None:
+            client_id, client_secret, username, password = settings.require_credentials()
+            client = ThingSpaceClient(
+                Credentials(client_id, client_secret, username, password),
+                settings.base_url,
+                license_chunk_size=settings.license_chunk_size,
+            )
+            _CLIENTS[settings] = client
+        return client
+
+
+def notify(message: str, *, once_key: str | None = None) -> None:
+    """Print a diagnostic the Pulumi engine shows (dynamic providers have no engine log channel)."""
+    if once_key is not None:
+        if once_key in _WARNED:
+            return
+        _WARNED.add(once_key)
+    print(f"pulumi-thingspace: {message}", file=sys.stderr, flush=True)
+
+
+class ThingSpaceProvider(ResourceProvider):
+    """Base provider: reads settings in ``configure`` and never carries state into the pickled blob."""
+
+    # The instance holds nothing secret when pickled, so the blob need not be a secret in state.
+    serialize_as_secret_always = False
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Settings and clients live only in the provider process; never in the program's pickled blob.
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def configure(self, req: ConfigureRequest) -> None:
+        """Resolve settings from stack config (``thingspace:*``) with environment fallbacks."""
+        self._settings = ProviderSettings.resolve(req.config.get)
+
+    @property
+    def settings(self) -> ProviderSettings:
+        """Settings from ``configure``, or from the environment alone when it was never called."""
+        settings: ProviderSettings | None = self.__dict__.get("_settings")
+        if settings is None:
+            settings = ProviderSettings.resolve()
+            self._settings = settings
+        return settings
+
+    @property
+    def client(self) -> ThingSpaceClient:
+        """The process-wide client for these settings (created on first use)."""
+        return shared_client(self.settings)
+
+    def results(self) -> CallbackResults | None:
+        """A callback-results reader when a sink is configured, else None."""
+        s = self.settings
+        if not s.callback_results_url:
+            return None
+        return CallbackResults(
+            s.callback_results_url, s.callback_results_token or "", timeout=s.callback_timeout_seconds
+        )
+
+
+def own(props: dict[str, Any]) -> dict[str, Any]:
+    """``props`` without the engine's ``__provider`` blob."""
+    return {k: v for k, v in props.items() if k != PROVIDER_KEY}

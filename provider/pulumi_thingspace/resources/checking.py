@@ -1,0 +1,92 @@
+"""Generic check and diff for args models, including unknown values during preview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi.dynamic import CheckFailure, CheckResult, DiffResult
+from pulumi.output import Unknown
+from pulumi.runtime import rpc
+from pydantic import ValidationError
+
+from ..models.resources import ResourceArgs
+from .base import own
+
+
+def contains_unknown(value: Any) -> bool:
+    """True when ``value`` is, or holds, a value not known until apply time."""
+    if isinstance(value, Unknown) or value == rpc.UNKNOWN:
+        return True
+    if isinstance(value, dict):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(contains_unknown(v) for v in value)
+    return False
+
+
+def _reason(err: Any) -> tuple[str, str]:
+    loc = [str(p) for p in err.get("loc", ())]
+    prop = loc[0] if loc else ""
+    path = prop + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in loc[1:])
+    msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+    if msg.startswith(f"{prop}: "):
+        return prop, msg
+    return prop, f"{path}: {msg}" if path else msg
+
+
+def check_inputs(model: type[ResourceArgs], news: dict[str, Any]) -> CheckResult:
+    """Validate ``news`` with ``model``; return canonical inputs or one failure per property."""
+    raw = own(news)
+    unknown = {k for k, v in raw.items() if contains_unknown(v)}
+    known = {k: v for k, v in raw.items() if k not in unknown}
+    try:
+        args = model.model_validate(known)
+    except ValidationError as exc:
+        failures: dict[str, list[str]] = {}
+        for err in exc.errors():
+            prop, reason = _reason(err)
+            if prop in unknown or (unknown and err.get("type") == "missing"):
+                continue  # decided once the value is known
+            if not prop:
+                prop = reason.split(":", 1)[0] if ":" in reason else next(iter(model.model_fields))
+            failures.setdefault(prop, []).append(reason)
+        return CheckResult(raw, [CheckFailure(p, "; ".join(r)) for p, r in failures.items()])
+    checked = args.checked()
+    checked.update({k: raw[k] for k in unknown})
+    return CheckResult(checked, [])
+
+
+def diff_inputs(
+    model: type[ResourceArgs],
+    olds: dict[str, Any],
+    news: dict[str, Any],
+    *,
+    delete_before_replace: bool = False,
+) -> DiffResult:
+    """Compare only the resource's own inputs; say which changes force a replacement."""
+    replace_fields = set(model.replace_fields())
+    changed: list[str] = []
+    for name, field in model.model_fields.items():
+        default = None if field.is_required() else field.get_default(call_default_factory=True)
+        new = news.get(name, default)
+        if contains_unknown(new) or _normal(olds.get(name, default)) != _normal(new):
+            changed.append(name)
+    replaces = [n for n in changed if n in replace_fields]
+    return DiffResult(
+        changes=bool(changed),
+        replaces=replaces,
+        delete_before_replace=delete_before_replace if replaces else None,
+    )
+
+
+def _normal(value: Any) -> Any:
+    # The engine turns every number into a float; compare numbers as numbers.
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: _normal(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_normal(v) for v in value]
+    return value

@@ -1,0 +1,61 @@
+"""``UsageSegmentationLabel``: one label on one device, sharing the label-set lifecycle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import DiffResult, Resource
+
+from ..models.resources import LabelArgs as SingleLabelArgs
+from .checking import diff_inputs
+from .labels import LabelSetProvider
+
+
+class SingleLabelProvider(LabelSetProvider):
+    """A label set of exactly one label; a new device or name replaces the resource."""
+
+    args_model = SingleLabelArgs
+    kind = "UsageSegmentationLabel"
+
+    def label_map(self, props: dict[str, Any]) -> dict[str, str]:
+        """The one label, keyed ``<eid>/<name>``."""
+        if not props.get("device_id"):
+            return {}
+        return {f"{props['device_id']}/{props['name']}": props["value"]}
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """account_name, device_id and name force a replacement; a new value is an update."""
+        return diff_inputs(self.args_model, olds, news)
+
+
+class UsageSegmentationLabel(Resource, module="thingspace", name="UsageSegmentationLabel"):
+    """One usage segmentation label on one device (EID)."""
+
+    account_name: pulumi.Output[str]
+    device_id: pulumi.Output[str]
+    name: pulumi.Output[str]
+    value: pulumi.Output[str]
+    request_ids: pulumi.Output[list[str]]
+    results: pulumi.Output[dict[str, str]]
+    verified: pulumi.Output[bool]
+
+    def __init__(
+        self,
+        resource_name: str,
+        account_name: pulumi.Input[str],
+        device_id: pulumi.Input[str],
+        name: pulumi.Input[str],
+        value: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {
+            "account_name": account_name,
+            "device_id": device_id,
+            "name": name,
+            "value": value,
+            "request_ids": None,
+            "results": None,
+            "verified": None,
+        }
+        super().__init__(SingleLabelProvider(), resource_name, props, opts)

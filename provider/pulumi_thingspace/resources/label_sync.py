@@ -1,0 +1,74 @@
+"""Label changes shared by both label resources: plan the difference, send it, verify the outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..models.labels import DeviceLabel
+from ..models.resources import LabelsState
+from .base import ThingSpaceProvider, notify
+from .failures import DeviceFailuresError
+
+UNVERIFIED_HINT = (
+    "label outcomes are not verified: ThingSpace reports per-device results only to a callback listener. "
+    "Set thingspace:callbackResultsUrl and thingspace:callbackResultsToken to wait for them."
+)
+
+
+@dataclass(frozen=True)
+class LabelPlan:
+    """Label pairs to remove and to set, each as ``{"<eid>/<name>": value}``."""
+
+    remove: dict[str, str]
+    set: dict[str, str]
+
+    @classmethod
+    def between(cls, old: dict[str, str], new: dict[str, str]) -> LabelPlan:
+        """Dropped pairs and the old pair of a changed value are removed; added and changed ones set."""
+        remove = {k: v for k, v in old.items() if new.get(k) != v}
+        put = {k: v for k, v in new.items() if old.get(k) != v}
+        return cls(remove, put)
+
+
+def to_labels(label_map: dict[str, str]) -> list[DeviceLabel]:
+    """Wire-ready labels from a label map."""
+    out = []
+    for key, value in sorted(label_map.items()):
+        device_id, _, name = key.partition("/")
+        out.append(DeviceLabel(device_id=device_id, name=name, value=value))
+    return out
+
+
+def apply_labels(provider: ThingSpaceProvider, what: str, account: str, plan: LabelPlan) -> LabelsState:
+    """Remove then set; wait for callback results when configured; raise naming every failed device."""
+    client = provider.client
+    request_ids: list[str] = []
+    if plan.remove:
+        request_ids += client.remove_labels(account, to_labels(plan.remove))
+    if plan.set:
+        request_ids += client.set_labels(account, to_labels(plan.set))
+    expected = {(k, "remove"): v for k, v in plan.remove.items()}
+    expected.update({(k, "set"): v for k, v in plan.set.items()})
+    results = provider.results()
+    if results is None or not request_ids:
+        if request_ids:
+            notify(UNVERIFIED_HINT, once_key="unverified")
+        return LabelsState(request_ids=request_ids, results=dict.fromkeys(plan.set, "Unverified"))
+    outcome: dict[tuple[str, str], tuple[bool, str]] = {}
+    missing = "no result was reported for this label"
+    for lines in results.wait(request_ids).values():
+        for line in lines:
+            if not line.label_name and not line.ok:  # a request-level fault names no label
+                missing = f"request failed: {line.description}"
+            outcome[(f"{line.device_id}/{line.label_name}", line.action.lower())] = (
+                line.ok,
+                line.description,
+            )
+    failures = []
+    for key, action in expected:
+        ok, description = outcome.get((key, action), (False, missing))
+        if not ok:
+            failures.append((f"{key} ({action})", description))
+    if failures:
+        raise DeviceFailuresError(f"{what} in account {account}", "label change", failures, len(expected))
+    return LabelsState(request_ids=request_ids, results=dict.fromkeys(plan.set, "Success"), verified=True)

@@ -1,0 +1,125 @@
+"""``UsageSegmentationLabels``: a set of labels keyed by (device EID, label name)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+
+from ..models.resources import LabelsArgs, LabelsState
+from .base import ThingSpaceProvider, own
+from .checking import check_inputs, diff_inputs
+from .label_sync import LabelPlan, apply_labels
+
+
+@dataclass(frozen=True)
+class LabelArgs:
+    """One label on one device; a plain dict with the same keys is accepted too."""
+
+    device_id: str
+    name: str
+    value: str
+
+
+def merge_state(
+    label_map: dict[str, str], previous: Mapping[str, Any], change: LabelsState
+) -> dict[str, Any]:
+    """Outputs after a change: every label's latest known result, the change's request ids."""
+    before = previous.get("results") or {}
+    results = {k: change.results.get(k, before.get(k, "Unverified")) for k in label_map}
+    return {
+        "request_ids": change.request_ids,
+        "results": results,
+        "verified": bool(results) and all(v == "Success" for v in results.values()),
+    }
+
+
+class LabelSetProvider(ThingSpaceProvider):
+    """Lifecycle of a label set; subclasses only say how inputs map to labels."""
+
+    args_model: type[LabelsArgs] | Any = LabelsArgs
+    kind = "UsageSegmentationLabels"
+
+    def label_map(self, props: dict[str, Any]) -> dict[str, str]:
+        """The labels the inputs declare, keyed ``<eid>/<name>``."""
+        return dict(props.get("labels") or {})
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate and normalise; labels become a map so one added label previews as one key."""
+        return check_inputs(self.args_model, news)
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Only the account forces a replacement; label changes are sent as a delta."""
+        return diff_inputs(self.args_model, olds, news)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Set every label."""
+        inputs = own(props)
+        labels = self.label_map(inputs)
+        change = apply_labels(self, self.kind, inputs["account_name"], LabelPlan({}, labels))
+        return CreateResult(uuid.uuid4().hex, {**inputs, **merge_state(labels, {}, change)})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Labels are write-only in ThingSpace: return the recorded state unchanged."""
+        outs = own(props)
+        inputs = {k: outs[k] for k in self.args_model.model_fields if k in outs}
+        return ReadResult(id_, outs, inputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Send only the difference: dropped and changed pairs removed, added and changed pairs set."""
+        inputs = own(news)
+        old_map, new_map = self.label_map(olds), self.label_map(inputs)
+        plan = LabelPlan.between(old_map, new_map)
+        if plan.remove or plan.set:
+            change = apply_labels(self, self.kind, inputs["account_name"], plan)
+        else:
+            change = LabelsState(request_ids=list(olds.get("request_ids") or []))
+        return UpdateResult({**inputs, **merge_state(new_map, olds, change)})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Remove every label this resource set."""
+        labels = self.label_map(props)
+        if labels:
+            apply_labels(self, self.kind, props["account_name"], LabelPlan(labels, {}))
+
+
+def plain_labels(labels: Any) -> Any:
+    """Turn ``LabelArgs`` instances into dicts, inside plain lists or Outputs alike."""
+    if isinstance(labels, pulumi.Output):
+        return labels.apply(plain_labels)
+    if isinstance(labels, Sequence) and not isinstance(labels, str):
+        return [asdict(item) if isinstance(item, LabelArgs) else item for item in labels]
+    return labels
+
+
+class UsageSegmentationLabels(Resource, module="thingspace", name="UsageSegmentationLabels"):
+    """Usage segmentation labels on devices, managed as one set keyed by (device EID, label name).
+
+    Labels are write-only in ThingSpace: ``pulumi refresh`` cannot see labels changed outside Pulumi.
+    """
+
+    account_name: pulumi.Output[str]
+    labels: pulumi.Output[dict[str, str]]
+    request_ids: pulumi.Output[list[str]]
+    results: pulumi.Output[dict[str, str]]
+    verified: pulumi.Output[bool]
+
+    def __init__(
+        self,
+        resource_name: str,
+        account_name: pulumi.Input[str],
+        labels: pulumi.Input[Sequence[pulumi.Input[LabelArgs | Mapping[str, Any]]]],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {
+            "account_name": account_name,
+            "labels": plain_labels(labels),
+            "request_ids": None,
+            "results": None,
+            "verified": None,
+        }
+        super().__init__(LabelSetProvider(), resource_name, props, opts)

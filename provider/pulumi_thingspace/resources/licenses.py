@@ -1,0 +1,162 @@
+"""``FotaLicenseAssignment``: FOTA firmware licenses held by a set of devices (IMEIs)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+
+from ..models.licenses import LicenseResponse
+from ..models.resources import LicenseArgs, LicenseState
+from .base import ThingSpaceProvider, own
+from .checking import check_inputs, diff_inputs
+from .failures import DeviceFailuresError
+
+NO_LICENSE = "no license attached"
+
+
+def _status(resp: LicenseResponse) -> dict[str, dict[str, str]]:
+    return {d.device_id: {"status": d.status, "reason": d.reason or ""} for d in resp.device_list}
+
+
+class LicenseProvider(ThingSpaceProvider):
+    """Assigns licenses to added IMEIs and removes the ones it owns when they are dropped."""
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate IMEIs; the set becomes a map so one added IMEI previews as one key."""
+        return check_inputs(LicenseArgs, news)
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Only the account forces a replacement."""
+        return diff_inputs(LicenseArgs, olds, news)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Assign a license to every IMEI; already-licensed devices count as success."""
+        args = LicenseArgs.model_validate(own(props))
+        state, failures = self._assign(args, args.imeis(), LicenseState())
+        self._raise(args, "license assignment", failures, len(args.imeis()))
+        return CreateResult(uuid.uuid4().hex, {**args.checked(), **state.model_dump()})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Ask ThingSpace which IMEIs hold a license; a lost license disappears from state."""
+        outs = own(props)
+        args = LicenseArgs.model_validate({k: outs[k] for k in LicenseArgs.model_fields if k in outs})
+        state = LicenseState.model_validate({k: v for k, v in outs.items() if k in LicenseState.model_fields})
+        held = self.client.licensed_imeis(args.account_name, args.imeis(), args.api_version)
+        inputs = args.checked()
+        inputs["device_imeis"] = {i: True for i in args.imeis() if i in held}
+        state.owned_imeis = [i for i in state.owned_imeis if i in held]
+        for imei in set(args.imeis()) - held:
+            state.device_status[imei] = {"status": "NotLicensed", "reason": "no license found on refresh"}
+        return ReadResult(id_, {**inputs, **state.model_dump()}, inputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Assign the added IMEIs, remove the dropped ones this resource owns."""
+        args = LicenseArgs.model_validate(own(news))
+        state = LicenseState.model_validate({k: v for k, v in olds.items() if k in LicenseState.model_fields})
+        old = set(olds.get("device_imeis") or {})
+        new = set(args.imeis())
+        if args.adopt:
+            state.owned_imeis = sorted(set(state.owned_imeis) | (old & new))
+        dropped = sorted((old - new) & set(state.owned_imeis))
+        removal_failures: list[tuple[str, str]] = []
+        if dropped:
+            state, removal_failures = self._remove(args, dropped, state)
+        added = sorted(new - old)
+        state, failures = self._assign(args, added, state)
+        self._raise(args, "license change", removal_failures + failures, len(added) + len(dropped))
+        return UpdateResult({**args.checked(), **state.model_dump()})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Remove the licenses this resource owns; a device already without one is fine."""
+        args = LicenseArgs.model_validate({k: props[k] for k in LicenseArgs.model_fields if k in props})
+        owned = sorted(props.get("owned_imeis") or [])
+        if owned:
+            _, failures = self._remove(args, owned, LicenseState())
+            self._raise(args, "license removal", failures, len(owned))
+
+    @staticmethod
+    def _raise(args: LicenseArgs, action: str, failures: list[tuple[str, str]], total: int) -> None:
+        if failures:
+            what = f"FotaLicenseAssignment in account {args.account_name}"
+            raise DeviceFailuresError(what, action, failures, total)
+
+    def _assign(
+        self, args: LicenseArgs, imeis: Sequence[str], state: LicenseState
+    ) -> tuple[LicenseState, list[tuple[str, str]]]:
+        failures: list[tuple[str, str]] = []
+        owned = set(state.owned_imeis)
+        if imeis:
+            resp = self.client.assign_licenses(args.account_name, imeis, args.api_version)
+            for d in resp.device_list:
+                if not d.ok:
+                    failures.append((d.device_id, d.reason or d.status))
+                elif args.adopt or not d.already_assigned:
+                    owned.add(d.device_id)
+            state = self._counts(state, resp)
+        state.owned_imeis = sorted(owned & set(args.imeis()))
+        return state, failures
+
+    def _remove(
+        self, args: LicenseArgs, imeis: Sequence[str], state: LicenseState
+    ) -> tuple[LicenseState, list[tuple[str, str]]]:
+        resp = self.client.remove_licenses(args.account_name, imeis, args.api_version)
+        failures = [
+            (d.device_id, d.reason or d.status)
+            for d in resp.device_list
+            if "fail" in d.status.lower() and NO_LICENSE not in (d.reason or "").lower()
+        ]
+        failed = {f[0] for f in failures}
+        state.owned_imeis = [i for i in state.owned_imeis if i not in set(imeis) - failed]
+        for imei in set(imeis) - failed:
+            state.device_status.pop(imei, None)
+        return self._counts(state, resp), failures
+
+    @staticmethod
+    def _counts(state: LicenseState, resp: LicenseResponse) -> LicenseState:
+        state.lic_count = resp.lic_count if resp.lic_count is not None else state.lic_count
+        state.lic_used_count = (
+            resp.lic_used_count if resp.lic_used_count is not None else state.lic_used_count
+        )
+        state.device_status.update(_status(resp))
+        return state
+
+
+class FotaLicenseAssignment(Resource, module="thingspace", name="FotaLicenseAssignment"):
+    """FOTA firmware licenses assigned to devices by IMEI (v3 by default, v1 on request).
+
+    ``pulumi refresh`` reads which IMEIs still hold a license; the next ``up`` restores lost ones.
+    """
+
+    account_name: pulumi.Output[str]
+    device_imeis: pulumi.Output[dict[str, bool]]
+    api_version: pulumi.Output[str]
+    adopt: pulumi.Output[bool]
+    owned_imeis: pulumi.Output[list[str]]
+    lic_count: pulumi.Output[int]
+    lic_used_count: pulumi.Output[int]
+    device_status: pulumi.Output[dict[str, dict[str, str]]]
+
+    def __init__(
+        self,
+        resource_name: str,
+        account_name: pulumi.Input[str],
+        device_imeis: pulumi.Input[Sequence[pulumi.Input[str]]],
+        api_version: pulumi.Input[str] = "v3",
+        adopt: pulumi.Input[bool] = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {
+            "account_name": account_name,
+            "device_imeis": device_imeis,
+            "api_version": api_version,
+            "adopt": adopt,
+            "owned_imeis": None,
+            "lic_count": None,
+            "lic_used_count": None,
+            "device_status": None,
+        }
+        super().__init__(LicenseProvider(), resource_name, props, opts)

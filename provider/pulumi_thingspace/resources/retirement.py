@@ -1,0 +1,192 @@
+"""``DeviceRetirement``: devices deleted from an account (destructive on create; protect it)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+
+from ..models.devices import Device, DeviceId
+from ..models.resources import RetirementArgs
+from .base import ThingSpaceProvider, notify, own
+from .checking import check_inputs, diff_inputs
+from .failures import DeviceFailuresError
+
+PER_DEVICE_LOOKUP_MAX = 25  # above this, one paged account listing is cheaper than one read per device
+DEACTIVATE_CHUNK = 100  # the API documents no limit for deactivate; use the delete limit
+GONE = "does not exist"
+
+
+@dataclass(frozen=True)
+class DeviceArgs:
+    """A device identifier; a plain dict ``{"kind": ..., "id": ...}`` is accepted too."""
+
+    kind: str
+    id: str
+
+
+def _device(key: str) -> DeviceId:
+    kind, _, ident = key.partition(":")
+    return DeviceId(kind=kind, id=ident)
+
+
+class RetirementProvider(ThingSpaceProvider):
+    """Deletes devices, deactivating them first only when told to; never restores anything."""
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate identifiers per kind; the set becomes a map keyed ``<kind>:<id>``."""
+        return check_inputs(RetirementArgs, news)
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Only the account forces a replacement; added devices are retired by an update."""
+        return diff_inputs(RetirementArgs, olds, news)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Check every device's state, then (deactivate and) delete them in chunks of 100."""
+        args = RetirementArgs.model_validate(own(props))
+        retired = self._retire(args, args.device_keys())
+        return CreateResult(uuid.uuid4().hex, {**args.checked(), "retired": retired})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """A device that exists again leaves the state, so the next ``up`` retires it again."""
+        outs = own(props)
+        retired: dict[str, str] = dict(outs.get("retired") or {})
+        back = set(self._lookup(outs["account_name"], sorted(retired)))
+        for key in back:
+            retired.pop(key, None)
+            notify(f"device {key} exists again in account {outs['account_name']}; the next up retires it")
+        inputs = {k: v for k, v in outs.items() if k in RetirementArgs.model_fields}
+        inputs["devices"] = {k: v for k, v in (outs.get("devices") or {}).items() if k not in back}
+        return ReadResult(id_, {**inputs, "retired": retired}, inputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Retire devices added to the list; devices removed from it are left alone."""
+        args = RetirementArgs.model_validate(own(news))
+        before: dict[str, str] = dict(olds.get("retired") or {})
+        added = [k for k in args.device_keys() if k not in before]
+        done = {**before, **(self._retire(args, added) if added else {})}
+        retired = {k: done[k] for k in args.device_keys() if k in done}
+        return UpdateResult({**args.checked(), "retired": retired})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Deleting this resource never touches devices: deleted devices cannot be restored."""
+        notify(
+            f"DeviceRetirement for account {props.get('account_name')} removed from the stack; "
+            "retired devices stay deleted (ThingSpace cannot restore them)"
+        )
+
+    def _retire(self, args: RetirementArgs, keys: Sequence[str]) -> dict[str, str]:
+        what = f"DeviceRetirement in account {args.account_name}"
+        present = self._lookup(args.account_name, keys)
+        retired = {k: "already_absent" for k in keys if k not in present}
+        active = {k: d.state or "unknown" for k, d in present.items() if d.state != "deactive"}
+        if active and not args.deactivate_first:
+            reasons = [(k, f"state is {s}, not deactive") for k, s in active.items()]
+            raise DeviceFailuresError(
+                what,
+                "retirement (nothing was deleted; deactivate these devices or set deactivate_first "
+                "with etf_waiver)",
+                reasons,
+                len(keys),
+            )
+        if active:
+            self._deactivate(args, sorted(active))
+        results = self.client.delete_devices(args.account_name, [_device(k) for k in sorted(present)])
+        by_id = {k.partition(":")[2]: k for k in present}
+        failures = []
+        for r in results:
+            key = next((by_id[d.id] for d in r.device_ids if d.id in by_id), None)
+            if key is None:
+                continue
+            if r.ok or GONE in (r.message or "").lower():
+                retired[key] = "deleted" if r.ok else "already_absent"
+            else:
+                failures.append((key, r.message or r.status))
+        if failures:
+            raise DeviceFailuresError(what, "deletion", failures, len(keys))
+        return retired
+
+    def _deactivate(self, args: RetirementArgs, keys: list[str]) -> None:
+        for i in range(0, len(keys), DEACTIVATE_CHUNK):
+            chunk = [_device(k) for k in keys[i : i + DEACTIVATE_CHUNK]]
+            self.client.deactivate_devices(args.account_name, chunk, bool(args.etf_waiver))
+        deadline = time.monotonic() + args.deactivate_timeout_seconds
+        interval = 0.5
+        pending = keys
+        while True:
+            states = self._lookup(args.account_name, pending)
+            pending = [k for k in pending if k in states and states[k].state != "deactive"]
+            if not pending:
+                return
+            if time.monotonic() + interval > deadline:
+                reasons = [(k, f"still {states[k].state or 'unknown'}") for k in pending]
+                raise DeviceFailuresError(
+                    f"DeviceRetirement in account {args.account_name}",
+                    f"deactivation did not finish within {args.deactivate_timeout_seconds:g} s "
+                    "(nothing was deleted)",
+                    reasons,
+                    len(keys),
+                )
+            time.sleep(interval)
+            interval = min(interval * 2, 5.0)
+
+    def _lookup(self, account: str, keys: Sequence[str]) -> dict[str, Device]:
+        """The devices among ``keys`` that exist, keyed like ``keys``."""
+        if not keys:
+            return {}
+        if len(keys) <= PER_DEVICE_LOOKUP_MAX:
+            found = {k: self.client.get_device(account, _device(k)) for k in keys}
+            return {k: d for k, d in found.items() if d is not None}
+        index: dict[str, Device] = {}
+        for device in self.client.list_devices(account):
+            for ident in device.device_ids:
+                index[ident.key()] = device
+        return {k: index[k] for k in keys if k in index}
+
+
+def plain_devices(devices: Any) -> Any:
+    """Turn ``DeviceArgs`` instances into dicts, inside plain lists or Outputs alike."""
+    if isinstance(devices, pulumi.Output):
+        return devices.apply(plain_devices)
+    if isinstance(devices, Sequence) and not isinstance(devices, str):
+        return [asdict(d) if isinstance(d, DeviceArgs) else d for d in devices]
+    return devices
+
+
+class DeviceRetirement(Resource, module="thingspace", name="DeviceRetirement"):
+    """Devices deleted from a ThingSpace account. DESTRUCTIVE on create: use ``protect=True``.
+
+    Deleting the resource never restores devices. ``pulumi refresh`` reports devices that exist again.
+    """
+
+    account_name: pulumi.Output[str]
+    devices: pulumi.Output[dict[str, bool]]
+    deactivate_first: pulumi.Output[bool]
+    etf_waiver: pulumi.Output[bool]
+    deactivate_timeout_seconds: pulumi.Output[float]
+    retired: pulumi.Output[dict[str, str]]
+
+    def __init__(
+        self,
+        resource_name: str,
+        account_name: pulumi.Input[str],
+        devices: pulumi.Input[Sequence[pulumi.Input[DeviceArgs | Mapping[str, Any]]]],
+        deactivate_first: pulumi.Input[bool] = False,
+        etf_waiver: pulumi.Input[bool] | None = None,
+        deactivate_timeout_seconds: pulumi.Input[float] = 600.0,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {
+            "account_name": account_name,
+            "devices": plain_devices(devices),
+            "deactivate_first": deactivate_first,
+            "etf_waiver": etf_waiver,
+            "deactivate_timeout_seconds": deactivate_timeout_seconds,
+            "retired": None,
+        }
+        super().__init__(RetirementProvider(), resource_name, props, opts)

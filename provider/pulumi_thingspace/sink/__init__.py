@@ -1,0 +1,15 @@
+"""Callback sink: receives ThingSpace CarrierService callbacks and serves them back by request id.
+
+``POST {callback path}`` (default ``/callbacks``) takes the callback, checks the echoed username and
+password and stores the body (without them) durably before answering 200.
+``GET /requests/{requestId}`` with ``Authorization: Bearer <read token>`` answers
+200 ``{"requestId": ..., "callbacks": [body, ...]}`` (arrival order) or 404 while none arrived.
+See ``docs.md`` next to this file for the full read contract and deployment notes.
+"""
+
+from .app import create_app
+from .server import SinkServer
+from .settings import SinkSettings
+from .store import CallbackStore, SQLiteStore
+
+__all__ = ["CallbackStore", "SQLiteStore", "SinkServer", "SinkSettings", "create_app"]

@@ -1,0 +1,172 @@
+"""The ``thingspace-callback-sink`` console script as a separate process."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from pulumi_thingspace.sink import SinkSettings
+from pulumi_thingspace.sink.settings import env_name
+
+from .helpers import PASSWORD, TOKEN, USERNAME, callback_body, read
+
+SCRIPT = Path(sys.executable).with_name("thingspace-callback-sink")
+COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "pulumi_thingspace.sink"]
+SECRET_ENV = {
+    "THINGSPACE_SINK_CALLBACK_USERNAME": USERNAME,
+    "THINGSPACE_SINK_CALLBACK_PASSWORD": PASSWORD,
+    "THINGSPACE_SINK_READ_TOKEN": TOKEN,
+}
+
+
+class Sink:
+    """A sink process started with the secrets in its environment only."""
+
+    def __init__(self, db: Path, log: Path, env: dict[str, str] | None = None) -> None:
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("THINGSPACE_SINK_")}
+        full_env.update(SECRET_ENV if env is None else env)
+        self.args = [*COMMAND, "--db", str(db), "--port", "0"]
+        self._log = log.open("ab")
+        self.proc = subprocess.Popen(self.args, env=full_env, stdout=subprocess.PIPE, stderr=self._log)
+        self.url = self._first_line()
+
+    def _first_line(self) -> str:
+        assert self.proc.stdout is not None
+        with selectors.DefaultSelector() as sel:
+            sel.register(self.proc.stdout, selectors.EVENT_READ)
+            if not sel.select(timeout=20):
+                self.proc.kill()
+                raise AssertionError("the sink printed no URL within 20 s")
+        return self.proc.stdout.readline().decode().strip()
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        self.proc.send_signal(sig)
+        code = self.proc.wait(timeout=20)
+        self._log.close()
+        return code
+
+
+@pytest.fixture
+def processes() -> Iterator[list[Sink]]:
+    started: list[Sink] = []
+    yield started
+    for sink in started:
+        if sink.proc.poll() is None:
+            sink.stop(signal.SIGKILL)
+
+
+def test_console_script_takes_secrets_from_the_environment_and_receives_callbacks(
+    tmp_path: Path, processes: list[Sink]
+) -> None:
+    sink = Sink(tmp_path / "cb.db", tmp_path / "sink.log")
+    processes.append(sink)
+    match = re.fullmatch(r"http://127\.0\.0\.1:(\d+)", sink.url)
+    assert match and int(match.group(1)) > 0
+    assert not any(secret in " ".join(sink.args) for secret in (PASSWORD, TOKEN))
+
+    assert (
+        requests.post(sink.url + "/callbacks", json=callback_body("req-cli"), timeout=10).status_code == 200
+    )
+    bad = callback_body("req-bad", password="wrong-" + PASSWORD)
+    assert requests.post(sink.url + "/callbacks", json=bad, timeout=10).status_code == 401
+    assert read(sink.url, "req-cli").json()["callbacks"][0]["requestId"] == "req-cli"
+    assert read(sink.url, "req-cli", token="wrong").status_code == 401
+    assert sink.stop() == 0
+
+    log = (tmp_path / "sink.log").read_text()
+    records = [json.loads(line) for line in log.splitlines() if line.strip()]
+    assert any(r["message"] == "callback stored" and r["request_id"] == "req-cli" for r in records)
+    assert any(r.get("reason") == "bad_credentials" for r in records)
+    assert PASSWORD not in log and TOKEN not in log
+
+
+def test_missing_secret_stops_with_a_message_naming_the_variable(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THINGSPACE_SINK_")}
+    env.update({"THINGSPACE_SINK_CALLBACK_USERNAME": USERNAME, "THINGSPACE_SINK_CALLBACK_PASSWORD": PASSWORD})
+    done = subprocess.run(
+        [*COMMAND, "--db", str(tmp_path / "cb.db"), "--port", "0"], env=env, capture_output=True, timeout=30
+    )
+    assert done.returncode == 2
+    assert b"THINGSPACE_SINK_READ_TOKEN" in done.stderr
+    assert PASSWORD.encode() not in done.stderr + done.stdout
+
+
+def test_a_port_in_use_is_reported_with_exit_status_1(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THINGSPACE_SINK_")}
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = str(busy.getsockname()[1])
+        done = subprocess.run(
+            [*COMMAND, "--db", str(tmp_path / "cb.db"), "--port", port],
+            env={**env, **SECRET_ENV},
+            capture_output=True,
+            timeout=30,
+        )
+    assert done.returncode == 1
+    assert b"cannot start" in done.stderr
+    assert done.stdout == b""
+
+
+def test_every_acknowledged_callback_survives_sigkill(tmp_path: Path, processes: list[Sink]) -> None:
+    db = tmp_path / "cb.db"
+    sink = Sink(db, tmp_path / "sink.log")
+    processes.append(sink)
+    acknowledged: list[str] = []
+
+    def burst() -> None:
+        with requests.Session() as http:
+            for i in range(200):
+                try:
+                    response = http.post(sink.url + "/callbacks", json=callback_body(f"burst-{i}"), timeout=5)
+                except requests.RequestException:
+                    return
+                if 200 <= response.status_code < 300:
+                    acknowledged.append(f"burst-{i}")
+
+    sender = threading.Thread(target=burst)
+    sender.start()
+    deadline = time.monotonic() + 30
+    while len(acknowledged) < 30 and time.monotonic() < deadline and sender.is_alive():
+        time.sleep(0.002)
+    sink.stop(signal.SIGKILL)
+    sender.join(timeout=30)
+    assert 30 <= len(acknowledged) < 200, "the kill should land mid-burst"
+
+    again = Sink(db, tmp_path / "sink.log")
+    processes.append(again)
+    with requests.Session() as http:
+        missing = [
+            rid
+            for rid in acknowledged
+            if http.get(
+                f"{again.url}/requests/{rid}", headers={"Authorization": f"Bearer {TOKEN}"}
+            ).status_code
+            != 200
+        ]
+    assert missing == []
+
+
+def test_settings_prefer_options_then_environment_then_defaults() -> None:
+    env = {**SECRET_ENV, env_name("port"): "9003", env_name("read_token"): "from-env"}
+    settings = SinkSettings.from_sources({"read_token": "from-option", "port": None}, env)
+    assert (settings.read_token, settings.port, settings.callback_path) == ("from-option", 9003, "/callbacks")
+    assert settings.retention_days == 30
+    assert PASSWORD not in repr(settings) and "from-option" not in repr(settings)
+    with pytest.raises(ValueError, match="THINGSPACE_SINK_CALLBACK_PASSWORD"):
+        SinkSettings.from_sources({}, {k: v for k, v in SECRET_ENV.items() if "PASSWORD" not in k})
+    with pytest.raises(ValueError, match="callback path"):
+        SinkSettings.from_sources({"callback_path": "/requests"}, SECRET_ENV)

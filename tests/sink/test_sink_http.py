@@ -1,0 +1,242 @@
+"""The sink over real HTTP on loopback: receiving callbacks and reading them back."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from pulumi_thingspace.results import CallbackResults
+from pulumi_thingspace.sink import SinkServer, SQLiteStore
+from pulumi_thingspace.sink.logs import JsonFormatter
+
+from .helpers import (
+    EID_A,
+    EID_B,
+    PASSWORD,
+    SEED_001_CALLBACK,
+    TOKEN,
+    USERNAME,
+    callback_body,
+    make_settings,
+    read,
+)
+
+Post = Callable[[Any], requests.Response]
+CREDS = {"username": USERNAME, "password": PASSWORD}
+
+
+def stored_rows(db_path: Path) -> int:
+    with sqlite3.connect(db_path) as db:
+        return int(db.execute("SELECT COUNT(*) FROM callbacks").fetchone()[0])
+
+
+def test_accepted_callback_is_stored_without_credentials_and_readable(sink: SinkServer, post: Post) -> None:
+    body = callback_body(
+        "req-1", [(EID_A, "VIN", "V1", "Set", "Success"), (EID_B, "VIN", "V2", "Set", "Failed")]
+    )
+    response = post(body)
+    assert response.status_code == 200
+    got = read(sink.url, "req-1")
+    assert got.status_code == 200
+    expected = {k: v for k, v in body.items() if k not in ("username", "password")}
+    assert got.json() == {"requestId": "req-1", "callbacks": [expected]}
+
+
+def test_seed_001_callback_is_accepted_verbatim(db_path: Path) -> None:
+    settings = make_settings(db_path, callback_username="foo", callback_password="bar")
+    with SinkServer(settings) as sink:
+        response = requests.post(
+            sink.callback_url,
+            data=SEED_001_CALLBACK,
+            headers={"Content-Type": "application/json"},
+            timeout=10,
+        )
+        assert response.status_code == 200
+        got = read(sink.url, "595f5c44-c31c-4552-8670-020a1545a84d").json()
+    expected = json.loads(SEED_001_CALLBACK)
+    del expected["username"], expected["password"]
+    assert got["callbacks"] == [expected]
+    assert '"bar"' not in json.dumps(got)
+
+
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [
+        (USERNAME, "wrong-password"),
+        ("someone-else", PASSWORD),
+        (None, None),
+        (USERNAME, None),
+        (None, PASSWORD),
+        (USERNAME, PASSWORD + "x"),
+        (USERNAME, ""),
+    ],
+)
+def test_wrong_or_missing_credentials_get_401_and_nothing_is_stored(
+    sink: SinkServer, post: Post, db_path: Path, username: str | None, password: str | None
+) -> None:
+    response = post(callback_body("req-x", username=username, password=password))
+    assert response.status_code == 401
+    assert read(sink.url, "req-x").status_code == 404
+    assert stored_rows(db_path) == 0
+
+
+def test_non_string_password_is_refused(sink: SinkServer, post: Post, db_path: Path) -> None:
+    body = callback_body("req-x")
+    body["password"] = 12345
+    assert post(body).status_code == 401
+    assert stored_rows(db_path) == 0
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        ('{"username": "x", ', 400),
+        ("not json at all", 400),
+        (json.dumps([{"requestId": "req-x"}]), 400),
+        (json.dumps(CREDS), 422),  # no requestId
+        (
+            json.dumps(
+                {"username": USERNAME, "password": PASSWORD, "requestId": "req-x", "callbackCount": "x"}
+            ),
+            422,
+        ),
+        (json.dumps({**CREDS, "requestId": "  "}), 422),
+    ],
+)
+def test_malformed_bodies_get_4xx_and_nothing_is_stored(
+    sink: SinkServer, post: Post, db_path: Path, raw: str, status: int
+) -> None:
+    assert post(raw).status_code == status
+    assert stored_rows(db_path) == 0
+
+
+def test_invalid_body_with_wrong_credentials_is_401_not_422(post: Post) -> None:
+    assert post(json.dumps({"username": USERNAME, "password": "nope"})).status_code == 401
+
+
+def test_duplicate_is_stored_once_and_a_resend_is_a_second_record_that_the_reader_merges(
+    sink: SinkServer, post: Post
+) -> None:
+    lines = [(EID_A, "VIN", "V1", "Set", "Success"), (EID_B, "VIN", "V2", "Set", "Failed")]
+    first = post(callback_body("req-d", lines))
+    again = post(callback_body("req-d", lines))
+    assert (first.status_code, first.json()["stored"]) == (200, True)
+    assert (again.status_code, again.json()["stored"]) == (200, False)
+    assert len(read(sink.url, "req-d").json()["callbacks"]) == 1
+
+    assert post(callback_body("req-d", lines, count=2)).status_code == 200
+    assert [c["callbackCount"] for c in read(sink.url, "req-d").json()["callbacks"]] == [1, 2]
+
+    outcomes = CallbackResults(sink.url, TOKEN, timeout=2).wait(["req-d"])["req-d"]
+    assert [(o.device_id, o.ok) for o in outcomes] == [(EID_A, True), (EID_B, False)]
+
+
+def test_callbacks_arriving_before_anyone_asks_are_kept(sink: SinkServer, post: Post) -> None:
+    for i in range(5):
+        assert post(callback_body(f"early-{i}")).status_code == 200
+    for i in range(5):
+        assert read(sink.url, f"early-{i}").json()["callbacks"][0]["requestId"] == f"early-{i}"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer wrong-token"},
+        {"Authorization": f"Basic {TOKEN}"},
+        {"Authorization": TOKEN},
+        {"Authorization": "Bearer "},
+        {"Authorization": f"Bearer {TOKEN}x"},
+    ],
+)
+def test_reading_without_the_right_token_is_401(
+    sink: SinkServer, post: Post, headers: dict[str, str]
+) -> None:
+    post(callback_body("req-t"))
+    response = requests.get(f"{sink.url}/requests/req-t", headers=headers, timeout=10)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert "callbacks" not in response.json()
+
+
+def test_unknown_request_is_404_until_a_callback_arrives(sink: SinkServer, post: Post) -> None:
+    missing = read(sink.url, "req-later")
+    assert missing.status_code == 404
+    assert missing.json()["callbacks"] == []
+    post(callback_body("req-later"))
+    assert read(sink.url, "req-later").status_code == 200
+
+
+def test_data_survives_a_restart_on_the_same_database(db_path: Path) -> None:
+    with SinkServer(make_settings(db_path)) as first:
+        body = callback_body("req-r")
+        assert requests.post(first.callback_url, json=body, timeout=10).status_code == 200
+    with SinkServer(make_settings(db_path)) as second:
+        got = read(second.url, "req-r")
+    assert got.status_code == 200
+    assert got.json()["callbacks"][0]["requestId"] == "req-r"
+
+
+def test_startup_purges_callbacks_older_than_the_retention(db_path: Path) -> None:
+    old = SQLiteStore(db_path, clock=lambda: 1_000.0)  # received in 1970
+    old.add("req-old", 1, {"requestId": "req-old"})
+    old.close()
+    with SinkServer(make_settings(db_path, retention_days=1)) as sink:
+        requests.post(sink.callback_url, json=callback_body("req-new"), timeout=10)
+        assert read(sink.url, "req-old").status_code == 404
+        assert read(sink.url, "req-new").status_code == 200
+
+
+def test_periodic_purge_runs_while_serving(db_path: Path) -> None:
+    clock = {"now": 1_000_000.0}
+    store = SQLiteStore(db_path, clock=lambda: clock["now"])
+    with SinkServer(make_settings(db_path, retention_days=1, purge_interval_seconds=0.05), store) as sink:
+        requests.post(sink.callback_url, json=callback_body("req-p"), timeout=10)
+        assert read(sink.url, "req-p").status_code == 200
+        clock["now"] += 2 * 86400
+        for _ in range(100):
+            if read(sink.url, "req-p").status_code == 404:
+                break
+            time.sleep(0.02)
+        assert read(sink.url, "req-p").status_code == 404
+    store.close()
+
+
+def test_request_id_with_reserved_characters_round_trips(sink: SinkServer, post: Post) -> None:
+    post(callback_body("odd/id with space"))
+    outcomes = CallbackResults(sink.url, TOKEN, timeout=2).wait(["odd/id with space"])
+    assert outcomes["odd/id with space"][0].device_id == EID_A
+
+
+def test_healthz(sink: SinkServer) -> None:
+    response = requests.get(f"{sink.url}/healthz", timeout=10)
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+def test_no_secret_reaches_the_database_file_or_the_logs(
+    sink: SinkServer, post: Post, db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    post(callback_body("req-s"))
+    post(callback_body("req-s", count=2))
+    post(callback_body("req-s", password="guess-" + PASSWORD))
+    read(sink.url, "req-s")
+    read(sink.url, "req-s", token="bad-" + TOKEN)
+    raw = b"".join(p.read_bytes() for p in db_path.parent.glob(db_path.name + "*"))
+    assert b"req-s" in raw
+    assert PASSWORD.encode() not in raw
+    assert USERNAME.encode() not in raw
+    formatter = JsonFormatter()
+    logged = "\n".join(formatter.format(r) for r in caplog.records)
+    assert "callback stored" in logged and "bad_credentials" in logged and "bad_token" in logged
+    assert PASSWORD not in logged
+    assert TOKEN not in logged
+    assert repr(sink.settings).count(PASSWORD) == repr(sink.settings).count(TOKEN) == 0
