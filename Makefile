@@ -30,3 +30,6 @@ test: lint typecheck unit
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+schema: install
+	$(BIN)/python -m pulumi_thingspace.schema

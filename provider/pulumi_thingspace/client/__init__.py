@@ -1,0 +1,39 @@
+"""ThingSpace HTTP client: OAuth + M2M session, retries, one error hierarchy, one module per API family.
+
+Usable without Pulumi::
+
+    client = ThingSpaceClient(Credentials(client_id, client_secret, username, password))
+    request_ids = client.set_labels("0000000000-00001", labels)
+"""
+
+import logging
+
+from .auth import Credentials
+from .errors import (
+    ApiError,
+    AuthenticationError,
+    ConnectionFailure,
+    RetryExhaustedError,
+    SessionExpiredError,
+    ThingSpaceError,
+    parse_error,
+)
+from .facade import ThingSpaceClient
+from .transport import DEFAULT_BASE_URL, RetryPolicy
+
+# A library leaves output to the application: without its own handler, nothing is printed.
+logging.getLogger("pulumi_thingspace.client").addHandler(logging.NullHandler())
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "ApiError",
+    "AuthenticationError",
+    "ConnectionFailure",
+    "Credentials",
+    "RetryExhaustedError",
+    "RetryPolicy",
+    "SessionExpiredError",
+    "ThingSpaceClient",
+    "ThingSpaceError",
+    "parse_error",
+]

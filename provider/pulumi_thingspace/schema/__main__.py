@@ -1,0 +1,65 @@
+"""``python -m pulumi_thingspace.schema [--check] [--root DIR]``: write or check schema.json and README."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .generate import build_schema, dump, render_reference, update_readme
+
+SCHEMA_FILE = "schema.json"
+README_FILE = "README.md"
+FIX_HINT = "run `make schema` (or `python -m pulumi_thingspace.schema`) in the repository root"
+
+
+def expected_files(root: Path) -> dict[Path, str]:
+    """What schema.json and README.md under ``root`` should contain."""
+    schema = build_schema()
+    readme = root / README_FILE
+    current = readme.read_text(encoding="utf-8") if readme.exists() else ""
+    return {
+        root / SCHEMA_FILE: dump(schema),
+        readme: update_readme(current, render_reference(schema)),
+    }
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write (or with ``--check`` compare) the generated files; return the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m pulumi_thingspace.schema", description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="repository root (default: cwd)")
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 if schema.json or README.md are not up to date"
+    )
+    args = parser.parse_args(argv)
+    root: Path = args.root
+    if not (root / "pyproject.toml").exists():
+        print(f"error: {root} is not the repository root (no pyproject.toml); use --root", file=sys.stderr)
+        return 2
+    try:
+        expected = expected_files(root)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    stale = [path for path, text in expected.items() if _read(path) != text]
+    if args.check:
+        for path in stale:
+            print(f"{path.name} differs from what the models generate", file=sys.stderr)
+        if stale:
+            print(f"to update: {FIX_HINT}", file=sys.stderr)
+            return 1
+        print("schema.json and README.md reference are up to date")
+        return 0
+    for path in stale:
+        path.write_text(expected[path], encoding="utf-8")
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
