@@ -120,9 +120,8 @@ def render_reference(schema: dict[str, Any]) -> str:
     Both come between their README markers; resources, properties and types keep the schema's order.
     """
     lines = [
-        "The package contract is [schema.json](schema.json). Property names are the provider's own keys. "
-        "Device sets are given as lists and stored as maps keyed by device, so a preview shows one "
-        "added device as one added key.",
+        "Generated from [schema.json](schema.json). Property names are the provider's own keys; "
+        "device sets are given as lists and stored (and output) as maps keyed by device.",
         "",
     ]
     for token, res in schema.get("resources", {}).items():

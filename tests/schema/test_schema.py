@@ -1,0 +1,324 @@
+"""schema.json: generated from the models, a valid Pulumi package schema, and true to the resources."""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from pulumi.dynamic import Resource
+
+from pulumi_thingspace import resources as resource_module
+from pulumi_thingspace.models.resources import LabelsState, LicenseState, ListenerState, RetirementState
+from pulumi_thingspace.resources.checking import check_inputs
+from pulumi_thingspace.schema import build_schema, render_reference, update_readme
+from pulumi_thingspace.schema.__main__ import main
+from pulumi_thingspace.schema.generate import RESOURCES, ResourceModels, dump
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA_FILE = ROOT / "schema.json"
+README_FILE = ROOT / "README.md"
+# The in-repository copy keeps the test independent of anything outside the repository.
+METASCHEMA_COPY = Path(__file__).with_name("pulumi-package-metaschema.json")
+FIX = "run `make schema` and commit the result"
+
+ACCOUNT = "0000000000-00001"
+EID = "89049032000001000000000000000001"
+IMEI = "990000862471854"
+ICCID = "89148000000800000015"
+
+# Per resource: inputs as a user passes them, and a populated state.
+SAMPLES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "UsageSegmentationLabels": (
+        {"account_name": ACCOUNT, "labels": [{"device_id": EID, "name": "VIN", "value": "XX1"}]},
+        LabelsState(request_ids=["r1"], results={f"{EID}/VIN": "Success"}, verified=True).model_dump(),
+    ),
+    "UsageSegmentationLabel": (
+        {"account_name": ACCOUNT, "device_id": EID, "name": "SEGMENT", "value": "radio"},
+        LabelsState(request_ids=["r1"], results={f"{EID}/SEGMENT": "Unverified"}).model_dump(),
+    ),
+    "FotaLicenseAssignment": (
+        {"account_name": ACCOUNT, "device_imeis": [IMEI], "api_version": "v1", "adopt": True},
+        LicenseState(
+            owned_imeis=[IMEI],
+            lic_count=10,
+            lic_used_count=1,
+            device_status={IMEI: {"status": "LicenseAssignSuccess", "reason": "Success"}},
+        ).model_dump(),
+    ),
+    "DeviceRetirement": (
+        {
+            "account_name": ACCOUNT,
+            "devices": [{"kind": "ICCID", "id": ICCID}],
+            "deactivate_first": True,
+            "etf_waiver": False,
+            "deactivate_timeout_seconds": 30.5,
+        },
+        RetirementState(retired={f"iccid:{ICCID}": "deleted"}).model_dump(),
+    ),
+    "CallbackListener": (
+        {
+            "account_name": ACCOUNT,
+            "url": "https://hooks.example.com/ts",
+            "username": "ts",
+            "password": "pw",
+            "service_name": "CarrierService",
+            "adopt": False,
+        },
+        ListenerState(listener_id=f"{ACCOUNT}/CarrierService").model_dump(),
+    ),
+}
+
+
+def load_metaschema(path: Path) -> dict[str, Any]:
+    """The metaschema with ``(?<name>`` groups rewritten to Python's ``(?P<name>``."""
+    meta: dict[str, Any] = json.loads(re.sub(r"\(\?<([A-Za-z]\w*)>", r"(?P<\1>", path.read_text()))
+    jsonschema.Draft202012Validator.check_schema(meta)
+    return meta
+
+
+def upstream_metaschema() -> Path | None:
+    """The shared copy the in-repository one was taken from, when this checkout has it beside it."""
+    env = os.environ.get("THINGSPACE_METASCHEMA")
+    path = Path(env) if env else ROOT.parent / "shared" / "data" / "pulumi-package-metaschema.json"
+    return path if path.is_file() else None
+
+
+def schema_errors(meta: dict[str, Any], doc: dict[str, Any]) -> list[str]:
+    errors = jsonschema.Draft202012Validator(meta).iter_errors(doc)
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}" for e in errors]
+
+
+def conform(value: Any, spec: dict[str, Any], types: dict[str, Any], path: str) -> list[str]:
+    """Why ``value`` does not have the schema type ``spec`` (empty when it does)."""
+    if "$ref" in spec:
+        target = types[spec["$ref"].removeprefix("#/types/")]
+        if "enum" in target:
+            allowed = [e["value"] for e in target["enum"]]
+            return [] if value in allowed else [f"{path}: {value!r} is not one of {allowed}"]
+        if not isinstance(value, dict):
+            return [f"{path}: {value!r} is not an object"]
+        problems = [f"{path}: missing {k}" for k in target.get("required", []) if k not in value]
+        for key, item in value.items():
+            if key not in target["properties"]:
+                problems.append(f"{path}: unknown property {key}")
+            else:
+                problems += conform(item, target["properties"][key], types, f"{path}.{key}")
+        return problems
+    kind = spec["type"]
+    if kind == "array":
+        if not isinstance(value, list):
+            return [f"{path}: {value!r} is not an array"]
+        return [p for i, v in enumerate(value) for p in conform(v, spec["items"], types, f"{path}[{i}]")]
+    if kind == "object":
+        if not isinstance(value, dict):
+            return [f"{path}: {value!r} is not a map"]
+        inner = spec.get("additionalProperties", {"type": "string"})
+        return [p for k, v in value.items() for p in conform(v, inner, types, f"{path}[{k!r}]")]
+    primitives: dict[str, type | tuple[type, ...]] = {
+        "string": str,
+        "boolean": bool,
+        "integer": int,
+        "number": (int, float),
+    }
+    expected = primitives[kind]
+    if isinstance(value, expected) and (kind == "boolean" or not isinstance(value, bool)):
+        return []
+    return [f"{path}: {value!r} is not a {kind}"]
+
+
+def all_refs(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["$ref"]] if "$ref" in node else []
+        return own + [r for v in node.values() for r in all_refs(v)]
+    if isinstance(node, list):
+        return [r for v in node for r in all_refs(v)]
+    return []
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    """The checked-in schema.json."""
+    assert SCHEMA_FILE.is_file(), f"schema.json is missing: {FIX}"
+    loaded: dict[str, Any] = json.loads(SCHEMA_FILE.read_text())
+    return loaded
+
+
+def by_name(schema: dict[str, Any], res: ResourceModels) -> dict[str, Any]:
+    spec: dict[str, Any] = schema["resources"][f"thingspace:index:{res.name}"]
+    return spec
+
+
+def test_schema_json_is_exactly_what_the_models_generate() -> None:
+    expected, actual = dump(build_schema()), SCHEMA_FILE.read_text()
+    diff = list(difflib.unified_diff(actual.splitlines(), expected.splitlines(), "schema.json", "generated"))
+    assert not diff, f"schema.json is out of date: {FIX}\n" + "\n".join(diff[:60])
+
+
+def test_readme_reference_sections_are_generated_from_the_schema() -> None:
+    text = README_FILE.read_text()
+    expected = update_readme(text, render_reference(build_schema()))
+    diff = list(difflib.unified_diff(text.splitlines(), expected.splitlines(), "README.md", "generated"))
+    assert not diff, f"README.md reference sections are out of date: {FIX}\n" + "\n".join(diff[:60])
+
+
+def test_schema_is_valid_against_the_pulumi_metaschema(schema: dict[str, Any]) -> None:
+    errors = schema_errors(load_metaschema(METASCHEMA_COPY), schema)
+    assert not errors, "schema.json violates the Pulumi package metaschema:\n" + "\n".join(errors)
+
+
+def test_metaschema_validation_catches_a_broken_schema(schema: dict[str, Any]) -> None:
+    broken = json.loads(json.dumps(schema))
+    broken["version"] = "one"
+    broken["resources"]["bad token"] = broken["resources"].pop("thingspace:index:CallbackListener")
+    broken["resources"]["bad token"]["inputProperties"]["url"] = {"type": "str"}
+    errors = schema_errors(load_metaschema(METASCHEMA_COPY), broken)
+    assert len(errors) >= 3, errors
+    assert any("bad token" in e for e in errors) and any("version" in e for e in errors)
+
+
+def test_in_repository_metaschema_matches_the_upstream_copy() -> None:
+    upstream = upstream_metaschema()
+    if upstream is None:
+        pytest.skip("no upstream metaschema (set THINGSPACE_METASCHEMA to compare)")
+    assert METASCHEMA_COPY.read_bytes() == upstream.read_bytes(), f"refresh {METASCHEMA_COPY} from {upstream}"
+    assert not schema_errors(load_metaschema(upstream), json.loads(SCHEMA_FILE.read_text()))
+
+
+def test_package_name_and_secret_config(schema: dict[str, Any]) -> None:
+    assert schema["name"] == "thingspace"
+    variables = schema["config"]["variables"]
+    secrets = {key for key, spec in variables.items() if spec.get("secret")}
+    assert secrets == {"clientSecret", "password", "callbackResultsToken"}
+    assert all(spec["defaultInfo"]["environment"][0].startswith("THINGSPACE_") for spec in variables.values())
+
+
+def test_required_names_exist_and_refs_resolve(schema: dict[str, Any]) -> None:
+    for token, res in schema["resources"].items():
+        assert set(res["requiredInputs"]) <= set(res["inputProperties"]), token
+        assert set(res["required"]) <= set(res["properties"]), token
+        assert set(res["inputProperties"]) <= set(res["properties"]), f"{token}: every input is an output"
+    for token, spec in schema["types"].items():
+        assert set(spec.get("required", [])) <= set(spec.get("properties", {})), token
+    refs = all_refs(schema)
+    assert refs, "the device-set inputs refer to object types"
+    for ref in refs:
+        assert ref.startswith("#/types/") and ref.removeprefix("#/types/") in schema["types"], ref
+
+
+def test_replace_on_changes_marks_exactly_the_inputs_the_provider_replaces_on(schema: dict[str, Any]) -> None:
+    for res in RESOURCES:
+        spec = by_name(schema, res)
+        for kind in ("inputProperties", "properties"):
+            marked = {n for n, p in spec[kind].items() if p.get("replaceOnChanges")}
+            assert marked <= set(spec["inputProperties"]), f"{res.name}: {marked} are not inputs"
+            assert marked == set(res.args.replace_fields()), f"{res.name} {kind}"
+
+
+def test_only_the_listener_password_is_a_secret_property(schema: dict[str, Any]) -> None:
+    secret = {
+        (token, kind, name)
+        for token, res in schema["resources"].items()
+        for kind in ("inputProperties", "properties")
+        for name, p in res[kind].items()
+        if p.get("secret")
+    }
+    token = "thingspace:index:CallbackListener"
+    assert secret == {(token, "inputProperties", "password"), (token, "properties", "password")}
+
+
+def test_every_resource_class_is_in_the_schema_with_its_dynamic_token(schema: dict[str, Any]) -> None:
+    classes = {
+        obj for obj in vars(resource_module).values() if isinstance(obj, type) and issubclass(obj, Resource)
+    }
+    assert classes == {res.cls for res in RESOURCES}
+    assert set(schema["resources"]) == {f"thingspace:index:{res.name}" for res in RESOURCES}
+    for res in RESOURCES:
+        token = f"pulumi-python:{res.cls._resource_type_name}"
+        assert token == f"pulumi-python:dynamic/thingspace:{res.name}"
+        assert f"`{token}`" in by_name(schema, res)["description"]
+
+
+@pytest.mark.parametrize("res", RESOURCES, ids=lambda r: r.name)
+def test_class_signature_and_outputs_match_the_schema(schema: dict[str, Any], res: ResourceModels) -> None:
+    spec = by_name(schema, res)
+    params = {
+        n: p
+        for n, p in inspect.signature(res.cls.__init__).parameters.items()
+        if n not in ("self", "resource_name", "opts")
+    }
+    assert set(params) == set(spec["inputProperties"])
+    assert [n for n, p in params.items() if p.default is inspect.Parameter.empty] == spec["requiredInputs"]
+    for name, param in params.items():
+        default = None if param.default is inspect.Parameter.empty else param.default
+        assert spec["inputProperties"][name].get("default") == default, name
+    assert set(res.cls.__annotations__) == set(spec["properties"])
+
+
+@pytest.mark.parametrize("res", RESOURCES, ids=lambda r: r.name)
+def test_checked_inputs_and_state_have_the_schema_types(schema: dict[str, Any], res: ResourceModels) -> None:
+    spec, types = by_name(schema, res), schema["types"]
+    user_inputs, state = SAMPLES[res.name]
+    assert set(user_inputs) == set(spec["inputProperties"]), "the sample sets every input"
+    for name, value in user_inputs.items():
+        assert not conform(value, spec["inputProperties"][name], types, name)
+    checked = check_inputs(res.args, user_inputs)
+    assert not checked.failures
+    outputs = {**checked.inputs, **state}
+    assert set(outputs) == set(spec["properties"])
+    assert set(spec["required"]) <= set(outputs)
+    problems = [p for n, v in outputs.items() for p in conform(v, spec["properties"][n], types, n)]
+    assert not problems, problems
+    minimal = {n: user_inputs[n] for n in spec["requiredInputs"]}
+    assert res.state is not None
+    always = {**check_inputs(res.args, minimal).inputs, **res.state().model_dump()}
+    assert set(spec["required"]) <= set(always), "required outputs are set even from minimal inputs"
+    assert all(always[n] is not None for n in spec["required"])
+
+
+def test_conform_rejects_a_list_where_the_stored_form_is_a_map(schema: dict[str, Any]) -> None:
+    spec = schema["resources"]["thingspace:index:FotaLicenseAssignment"]
+    assert conform([IMEI], spec["properties"]["device_imeis"], schema["types"], "device_imeis")
+    assert conform({IMEI: True}, spec["inputProperties"]["device_imeis"], schema["types"], "device_imeis")
+
+
+def test_update_readme_replaces_only_between_the_markers() -> None:
+    reference = render_reference(build_schema())
+    text = (
+        "# Title\n\nintro\n\n## Configuration\n\n<!-- BEGIN GENERATED CONFIG -->\nold config\n"
+        "<!-- END GENERATED CONFIG -->\n\n## Resource reference\n\n<!-- BEGIN GENERATED REFERENCE -->\n"
+        "old reference\n<!-- END GENERATED REFERENCE -->\n\nafter\n"
+    )
+    updated = update_readme(text, reference)
+    assert "old config" not in updated and "old reference" not in updated
+    assert updated.startswith("# Title\n\nintro\n\n## Configuration\n\n<!-- BEGIN GENERATED CONFIG -->\n")
+    assert updated.endswith("<!-- END GENERATED REFERENCE -->\n\nafter\n")
+    assert "| `thingspace:clientSecret` | `THINGSPACE_CLIENT_SECRET` | yes |" in updated
+    assert "### FotaLicenseAssignment" in updated and "| `device_imeis` | list[string] | yes |" in updated
+    assert update_readme(updated, reference) == updated
+    with pytest.raises(ValueError, match="GENERATED REFERENCE"):
+        update_readme(text.split("## Resource reference")[0], reference)
+
+
+def test_cli_check_fails_on_drift_and_write_fixes_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "schema.json").write_text(SCHEMA_FILE.read_text().replace('"thingspace"', '"stale"', 1))
+    (tmp_path / "README.md").write_text(README_FILE.read_text())
+    assert main(["--check", "--root", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "schema.json differs" in err and "make schema" in err and "README.md" not in err.split("\n")[0]
+    assert main(["--root", str(tmp_path)]) == 0
+    assert (tmp_path / "schema.json").read_text() == SCHEMA_FILE.read_text()
+    assert main(["--check", "--root", str(tmp_path)]) == 0
+    (tmp_path / "README.md").write_text("# no markers\n")
+    assert main(["--check", "--root", str(tmp_path)]) == 2
+    assert "GENERATED" in capsys.readouterr().err
+    assert main(["--root", str(tmp_path / "missing")]) == 2
