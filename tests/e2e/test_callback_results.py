@@ -110,9 +110,8 @@ def test_sink_restart_during_the_wait_loses_nothing(
 def test_wrong_callback_credentials_are_rejected_and_the_wait_times_out(
     sim: SimulatorServer, sink: SinkServer, tmp_path: Path
 ) -> None:
-    with stack(sim, sink, tmp_path, timeout=2) as engine:
-        with pytest.raises(ProviderOperationError) as info:
-            engine.up(labelled_fleet(sink, vins(7), password="not-the-sink-password"))
+    with stack(sim, sink, tmp_path, timeout=2) as engine, pytest.raises(ProviderOperationError) as info:
+        engine.up(labelled_fleet(sink, vins(7), password="not-the-sink-password"))
     message = info.value.message
     sim.wait_idle()
     (delivery,) = sim.state.deliveries()
@@ -125,8 +124,7 @@ def test_held_callbacks_time_out_naming_every_pending_request(
     sim: SimulatorServer, sink: SinkServer, tmp_path: Path
 ) -> None:
     sim.state.hold_callbacks()
-    with stack(sim, sink, tmp_path, timeout=1.5) as engine:
-        with pytest.raises(ProviderOperationError) as info:
-            engine.up(labelled_fleet(sink, vins(8, 9)))
+    with stack(sim, sink, tmp_path, timeout=1.5) as engine, pytest.raises(ProviderOperationError) as info:
+        engine.up(labelled_fleet(sink, vins(8, 9)))
     (request_id,) = {d["requestId"] for d in sim.state.deliveries()}
     assert request_id in info.value.message

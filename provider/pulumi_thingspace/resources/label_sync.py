@@ -56,7 +56,11 @@ def apply_labels(provider: ThingSpaceProvider, what: str, account: str, plan: La
         return LabelsState(request_ids=request_ids, results=dict.fromkeys(plan.set, "Unverified"))
     outcome: dict[tuple[str, str], tuple[bool, str]] = {}
     missing = "no result was reported for this label"
-    for lines in results.wait(request_ids).values():
+    try:
+        reported = results.wait(request_ids)
+    finally:
+        results.close()
+    for lines in reported.values():
         for line in lines:
             if not line.label_name and not line.ok:  # a request-level fault names no label
                 missing = f"request failed: {line.description}"
