@@ -124,13 +124,13 @@ def test_unknown_user_fails_without_locking_anyone(sim: SimulatorServer) -> None
 
 
 def test_session_expires_after_idle_time_but_use_keeps_it_alive() -> None:
-    with SimulatorServer(config=fast_config(session_idle_seconds=0.4)) as sim:
+    with SimulatorServer(config=fast_config(session_idle_seconds=0.6)) as sim:
         api = Api(sim.url)
         api.login()
         for _ in range(4):
             time.sleep(0.2)
             assert api.post(LIST, {"accountName": ACCOUNT}).status_code == 200
-        time.sleep(0.6)
+        time.sleep(0.8)
         response = api.post(LIST, {"accountName": ACCOUNT})
         assert (response.status_code, response.json()) == (400, SESSION_EXPIRED)
 

@@ -37,7 +37,7 @@ def simulator(*args: str) -> Iterator[str]:
 
 
 def test_console_script_serves_the_demo_fleet() -> None:
-    with simulator("--session-idle-seconds", "0.5") as url:
+    with simulator("--session-idle-seconds", "1") as url:
         api = Api(url)
         assert api.token().status_code == 200
         assert api.login().status_code == 200
@@ -45,7 +45,7 @@ def test_console_script_serves_the_demo_fleet() -> None:
             len(api.post("/api/m2m/v1/devices/actions/list", {"accountName": ACCOUNT}).json()["devices"])
             == 12
         )
-        time.sleep(0.7)
+        time.sleep(1.3)
         expired = api.post("/api/m2m/v1/devices/actions/list", {"accountName": ACCOUNT})
         assert expired.json()["errorCode"] == "UnifiedWebService.REQUEST_FAILED.SessionToken.Expired"
 

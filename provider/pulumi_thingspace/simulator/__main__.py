@@ -8,10 +8,10 @@ from collections.abc import Sequence
 
 import uvicorn
 
+from ..serving import bind_socket, socket_url
 from .app import create_app
 from .config import SimulatorConfig
 from .seed import build_state
-from .server import bind_socket, url_of
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"thingspace-simulator: cannot load seed {args.seed}: {exc}", file=sys.stderr)
         return 2
     sock = bind_socket(args.host, args.port)
-    print(f"thingspace-simulator listening on {url_of(sock)}", flush=True)
+    print(f"thingspace-simulator listening on {socket_url(sock)}", flush=True)
     server = uvicorn.Server(uvicorn.Config(create_app(state), log_level=args.log_level))
     server.run(sockets=[sock])
     return 0

@@ -9,29 +9,11 @@ from types import TracebackType
 
 import uvicorn
 
+from ..serving import bind_socket, socket_url
 from .app import SeedSource, create_app
 from .config import SimulatorConfig
 from .seed import build_state
 from .state import SimulatorState
-
-
-def bind_socket(host: str, port: int) -> socket.socket:
-    """A listening socket on ``host``:``port`` (0 = a free port), ready to hand to uvicorn."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY (no 40 ms delayed-ACK stalls) when proto says TCP.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    if port:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    # Listening now lets clients connect (and wait in the backlog) as soon as the URL is announced.
-    sock.listen(2048)
-    return sock
-
-
-def url_of(sock: socket.socket) -> str:
-    """``http://host:port`` of a bound socket."""
-    host, port = sock.getsockname()[:2]
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 class SimulatorServer:
@@ -59,7 +41,7 @@ class SimulatorServer:
     def start(self, timeout: float = 10.0) -> SimulatorServer:
         """Start serving and wait until the port accepts requests."""
         self._sock = bind_socket(self._host, self._port)
-        self.url = url_of(self._sock)
+        self.url = socket_url(self._sock)
         config = uvicorn.Config(self.app, log_level=self._log_level, access_log=False, lifespan="on")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

@@ -14,8 +14,9 @@ import sys
 from collections.abc import Sequence
 from types import FrameType
 
+from ..serving import bind_socket, socket_url
 from .logs import configure_logging, event
-from .server import bind_socket, socket_url, uvicorn_server
+from .server import uvicorn_server
 from .settings import SOURCES, SinkSettings, env_name
 from .store import SQLiteStore
 
