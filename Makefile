@@ -10,7 +10,6 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
@@ -33,3 +32,9 @@ clean:
 
 schema: install
 	$(BIN)/python -m pulumi_thingspace.schema
+
+demo: install
+	$(BIN)/python -m pulumi_thingspace.demo
+
+bench: install
+	$(BIN)/python bench/run.py
