@@ -97,3 +97,24 @@ def test_engine_refuses_a_server_started_for_another_project(server: ProviderSer
 def test_server_refuses_a_second_different_config(server: ProviderServer) -> None:
     with pytest.raises(ProviderServerError, match="already configured"):
         Engine(server, project=server.project, config={"greeting": "different"})
+
+
+def test_message_keeps_its_own_indented_lines() -> None:
+    from pulumi_thingspace.testing.errors import final_exception_message
+
+    details = (
+        "Traceback (most recent call last):\n"
+        '  File "/srv/__main__.py", line 83, in wrapper\n'
+        "    return fn(self, request, context)\n"
+        '  File "/srv/labels.py", line 12, in create\n'
+        "    raise DeviceFailuresError(...)\n"
+        "    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "DeviceFailuresError: label change failed for 2 of 3 devices:\n"
+        "  - 8904/VIN (set): The device does not exist\n"
+        "  - 8905/VIN (set): The device does not exist\n"
+    )
+    assert final_exception_message(details) == (
+        "DeviceFailuresError: label change failed for 2 of 3 devices:\n"
+        "  - 8904/VIN (set): The device does not exist\n"
+        "  - 8905/VIN (set): The device does not exist"
+    )

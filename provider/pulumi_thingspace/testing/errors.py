@@ -81,6 +81,9 @@ def final_exception_message(details: str) -> str:
     lines = details.rstrip().splitlines()
     if not any(line.startswith("Traceback (most recent call last)") for line in lines):
         return details.strip()
-    last_frame = max((i for i, line in enumerate(lines) if line.startswith((" ", "\t"))), default=-1)
-    tail = [line for line in lines[last_frame + 1 :] if line.strip()]
+    # The message starts after the last frame's indented source lines; its own lines may be indented.
+    start = max((i for i, line in enumerate(lines) if line.startswith('  File "')), default=-1) + 1
+    while start < len(lines) and lines[start].startswith((" ", "\t")):
+        start += 1
+    tail = [line for line in lines[start:] if line.strip()]
     return "\n".join(tail) if tail else details.strip()

@@ -26,6 +26,8 @@ from .values import to_struct
 __all__ = ["ProviderServer", "module_root"]
 
 _STDERR_TAIL = 40
+# The engine accepts provider messages of up to 400 MB (gRPC's default is 4 MB); large device sets need it.
+_CHANNEL_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
 
 
 def module_root(obj: Any) -> Path:
@@ -100,7 +102,7 @@ class ProviderServer:
             thread.daemon = True
             thread.start()
         self.port = self._read_port(first_line, startup_timeout)
-        self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}", options=_CHANNEL_OPTIONS)
         try:
             grpc.channel_ready_future(self.channel).result(timeout=startup_timeout)
         except grpc.FutureTimeoutError:
