@@ -27,20 +27,25 @@ class DeviceKind(str, Enum):
     MSISDN = "msisdn"
 
 
+def _ascii(pattern: str) -> re.Pattern[str]:
+    # ASCII only: \d alone also matches other scripts' digits (e.g. fullwidth), which ThingSpace rejects.
+    return re.compile(pattern, re.ASCII)
+
+
 # kind -> (regular expression, human-readable rule)
 _FORMATS: dict[DeviceKind, tuple[re.Pattern[str], str]] = {
-    DeviceKind.EID: (re.compile(r"\d{32}"), "an EID is 32 digits"),
-    DeviceKind.ICCID: (re.compile(r"\d{19,20}"), "an ICCID is 19 or 20 digits"),
-    DeviceKind.IMEI: (re.compile(r"\d{15}"), "an IMEI is 15 digits"),
-    DeviceKind.IMSI: (re.compile(r"\d{15}"), "an IMSI is 15 digits"),
-    DeviceKind.MEID: (re.compile(r"[0-9A-Fa-f]{14,15}"), "a MEID is 14 hexadecimal characters"),
+    DeviceKind.EID: (_ascii(r"\d{32}"), "an EID is 32 digits"),
+    DeviceKind.ICCID: (_ascii(r"\d{19,20}"), "an ICCID is 19 or 20 digits"),
+    DeviceKind.IMEI: (_ascii(r"\d{15}"), "an IMEI is 15 digits"),
+    DeviceKind.IMSI: (_ascii(r"\d{15}"), "an IMSI is 15 digits"),
+    DeviceKind.MEID: (_ascii(r"[0-9A-Fa-f]{14,15}"), "a MEID is 14 hexadecimal characters"),
     DeviceKind.ESN: (
-        re.compile(r"\d{11}|[0-9A-Fa-f]{8}"),
+        _ascii(r"\d{11}|[0-9A-Fa-f]{8}"),
         "an ESN is 11 decimal digits or 8 hexadecimal characters",
     ),
-    DeviceKind.MDN: (re.compile(r"\d{10}"), "an MDN is 10 digits"),
-    DeviceKind.MIN: (re.compile(r"\d{10}"), "a MIN is 10 digits"),
-    DeviceKind.MSISDN: (re.compile(r"\d{10,15}"), "an MSISDN is 10 to 15 digits"),
+    DeviceKind.MDN: (_ascii(r"\d{10}"), "an MDN is 10 digits"),
+    DeviceKind.MIN: (_ascii(r"\d{10}"), "a MIN is 10 digits"),
+    DeviceKind.MSISDN: (_ascii(r"\d{10,15}"), "an MSISDN is 10 to 15 digits"),
 }
 
 KIND_NAMES = ", ".join(k.value for k in DeviceKind)

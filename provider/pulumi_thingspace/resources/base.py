@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
 import sys
 import threading
 from typing import Any
 
-from pulumi.dynamic import ConfigureRequest, ResourceProvider
+import pulumi
+from pulumi.dynamic import ConfigureRequest, Resource, ResourceProvider
 
 from ..client import Credentials, ThingSpaceClient
 from ..config import ProviderSettings
@@ -90,3 +92,26 @@ class ThingSpaceProvider(ResourceProvider):
 def own(props: dict[str, Any]) -> dict[str, Any]:
     """``props`` without the engine's ``__provider`` blob."""
     return {k: v for k, v in props.items() if k != PROVIDER_KEY}
+
+
+class ThingSpaceResource(Resource):
+    """Base of the package's resource classes.
+
+    The SDK's ``serialize_provider`` wraps ``pickle._Pickler._batch_setitems`` again for every resource
+    and never restores it, so a program with about a thousand dynamic resources dies with RecursionError.
+    Restoring it after each registration keeps programs of any size working.
+    """
+
+    def __init__(
+        self,
+        provider: ResourceProvider,
+        name: str,
+        props: dict[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        pickler: Any = pickle._Pickler  # type: ignore[attr-defined]
+        saved = (pickler._batch_setitems, pickler.save_dict)
+        try:
+            super().__init__(provider, name, props, opts)
+        finally:
+            pickler._batch_setitems, pickler.save_dict = saved

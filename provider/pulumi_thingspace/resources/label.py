@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import DiffResult, Resource
+from pulumi.dynamic import DiffResult
 
 from ..models.resources import LabelArgs as SingleLabelArgs
+from .base import ThingSpaceResource
 from .checking import diff_inputs
 from .labels import LabelSetProvider
 
@@ -29,7 +30,7 @@ class SingleLabelProvider(LabelSetProvider):
         return diff_inputs(self.args_model, olds, news)
 
 
-class UsageSegmentationLabel(Resource, module="thingspace", name="UsageSegmentationLabel"):
+class UsageSegmentationLabel(ThingSpaceResource, module="thingspace", name="UsageSegmentationLabel"):
     """One usage segmentation label on one device (EID)."""
 
     account_name: pulumi.Output[str]

@@ -8,10 +8,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..models.resources import LabelsArgs, LabelsState
-from .base import ThingSpaceProvider, own
+from .base import ThingSpaceProvider, ThingSpaceResource, own
 from .checking import check_inputs, diff_inputs
 from .label_sync import LabelPlan, apply_labels
 
@@ -96,7 +96,7 @@ def plain_labels(labels: Any) -> Any:
     return labels
 
 
-class UsageSegmentationLabels(Resource, module="thingspace", name="UsageSegmentationLabels"):
+class UsageSegmentationLabels(ThingSpaceResource, module="thingspace", name="UsageSegmentationLabels"):
     """Usage segmentation labels on devices, managed as one set keyed by (device EID, label name).
 
     Labels are write-only in ThingSpace: ``pulumi refresh`` cannot see labels changed outside Pulumi.

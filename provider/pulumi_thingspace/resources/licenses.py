@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..models.licenses import LicenseResponse
 from ..models.resources import LicenseArgs, LicenseState
-from .base import ThingSpaceProvider, own
+from .base import ThingSpaceProvider, ThingSpaceResource, own
 from .checking import check_inputs, diff_inputs
 from .failures import DeviceFailuresError
 
@@ -125,7 +125,7 @@ class LicenseProvider(ThingSpaceProvider):
         return state
 
 
-class FotaLicenseAssignment(Resource, module="thingspace", name="FotaLicenseAssignment"):
+class FotaLicenseAssignment(ThingSpaceResource, module="thingspace", name="FotaLicenseAssignment"):
     """FOTA firmware licenses assigned to devices by IMEI (v3 by default, v1 on request).
 
     ``pulumi refresh`` reads which IMEIs still hold a license; the next ``up`` restores lost ones.

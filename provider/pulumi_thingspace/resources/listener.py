@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..client import ApiError
 from ..models.resources import ListenerArgs
-from .base import ThingSpaceProvider, own
+from .base import ThingSpaceProvider, ThingSpaceResource, own
 from .checking import check_inputs, diff_inputs
 
 NOT_REGISTERED = "CallbackNotFound"
@@ -80,7 +80,7 @@ class ListenerProvider(ThingSpaceProvider):
         )
 
 
-class CallbackListener(Resource, module="thingspace", name="CallbackListener"):
+class CallbackListener(ThingSpaceResource, module="thingspace", name="CallbackListener"):
     """A callback listener (CarrierService by default) registered for an account.
 
     Register it before label changes (``depends_on``): ThingSpace reports label results only there.

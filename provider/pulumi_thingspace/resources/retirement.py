@@ -9,11 +9,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..models.devices import Device, DeviceId
 from ..models.resources import RetirementArgs
-from .base import ThingSpaceProvider, notify, own
+from .base import ThingSpaceProvider, ThingSpaceResource, notify, own
 from .checking import check_inputs, diff_inputs
 from .failures import DeviceFailuresError
 
@@ -158,7 +158,7 @@ def plain_devices(devices: Any) -> Any:
     return devices
 
 
-class DeviceRetirement(Resource, module="thingspace", name="DeviceRetirement"):
+class DeviceRetirement(ThingSpaceResource, module="thingspace", name="DeviceRetirement"):
     """Devices deleted from a ThingSpace account. DESTRUCTIVE on create: use ``protect=True``.
 
     Deleting the resource never restores devices. ``pulumi refresh`` reports devices that exist again.

@@ -83,7 +83,8 @@ class Identity:
                 current = _Token(str(uuid.uuid4()), client_id, now + self._config.token_lifetime_seconds)
                 self._client_token[client_id] = current
                 self._tokens[current.value] = current
-            return current.value, max(math.ceil(current.expires_at - now), 0)
+            # Rounded first: (now + 3600.0) - now is often 3600.0000000005, which would ceil to 3601.
+            return current.value, max(math.ceil(round(current.expires_at - now, 6)), 0)
 
     def revoke_token(self, client_id: str, client_secret: str, token: str) -> bool:
         """Revoke ``token`` of this client; the next token request then returns a new token."""

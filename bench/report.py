@@ -1,0 +1,71 @@
+"""Benchmark results: one record per measurement, printed as a table and written as JSON."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Result:
+    """One measurement. ``target`` is a comparison such as ``"= 50"`` or ``"<= 1.2"``, or None.
+
+    ``meets_target`` is computed from ``value`` and ``target`` (None when there is no target).
+    """
+
+    metric: str
+    n: int
+    value: float
+    unit: str
+    target: str | None = None
+
+    @property
+    def meets_target(self) -> bool | None:
+        """Whether ``value`` satisfies ``target``."""
+        if self.target is None:
+            return None
+        op, _, bound = self.target.partition(" ")
+        limit = float(bound)
+        if op == "=":
+            return math.isclose(self.value, limit)
+        if op == "<=":
+            return self.value <= limit
+        if op == ">=":
+            return self.value >= limit
+        raise ValueError(f"unknown comparison in target {self.target!r}")
+
+    def record(self) -> dict[str, object]:
+        """The JSON object written to ``results.json``."""
+        return {**asdict(self), "meets_target": self.meets_target}
+
+
+def ceil_div(n: int, size: int) -> int:
+    """``ceil(n / size)``."""
+    return -(-n // size)
+
+
+def _value(result: Result) -> str:
+    if result.unit in ("requests", "KiB"):
+        return f"{result.value:,.0f}"
+    if result.unit == "MiB":
+        return f"{result.value:,.1f}"
+    return f"{result.value:,.3f}" if result.value < 10 else f"{result.value:,.2f}"
+
+
+def table(results: list[Result]) -> str:
+    """A Markdown table of the results, in measurement order."""
+    rows = [("metric", "N", "value", "unit", "target", "met")]
+    for r in results:
+        met = {None: "", True: "yes", False: "**no**"}[r.meets_target]
+        rows.append((r.metric, f"{r.n:,}", _value(r), r.unit, r.target or "", met))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def write_json(results: list[Result], path: Path) -> None:
+    """Write every result as a JSON list of objects."""
+    path.write_text(json.dumps([r.record() for r in results], indent=2) + "\n", encoding="utf-8")
