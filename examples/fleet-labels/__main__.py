@@ -37,7 +37,7 @@ csv_path = Path(config.get("csvPath") or "fleet.csv")
 labels = read_labels(csv_path)
 
 # With a listener on a callback sink (and thingspace:callbackResultsUrl set) every change is verified
-# per device; without one the labels are sent and recorded as Unverified.
+# per device; without one the labels are sent and only their request ids are recorded.
 depends_on: list[pulumi.Resource] = []
 sink_url = config.get("sinkUrl")
 if sink_url:

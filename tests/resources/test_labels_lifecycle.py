@@ -41,7 +41,7 @@ def test_create_sets_every_label_in_one_request(labels_api: responses.RequestsMo
     ]
     assert res.id and res.outs["request_ids"] == ["req-set"]
     assert res.outs["labels"] == {f"{eid(1)}/VIN": "A", f"{eid(2)}/VIN": "B"}
-    assert res.outs["results"] == {f"{eid(1)}/VIN": "Unverified", f"{eid(2)}/VIN": "Unverified"}
+    assert res.outs["results"] == {}  # outcomes are unknown without a callback sink
     assert res.outs["verified"] is False
 
 
@@ -64,7 +64,7 @@ def test_update_sends_only_the_difference(labels_api: responses.RequestsMock) ->
     assert api_calls(labels_api, PATH, "POST") == [
         {"accountName": ACCOUNT, "labels": [entry(eid(2), "VIN", "B2"), entry(eid(4), "VIN", "D")]}
     ]
-    assert outs["labels"] == new["labels"] and set(outs["results"]) == set(new["labels"])
+    assert outs["labels"] == new["labels"] and outs["results"] == {}
     assert outs["request_ids"] == ["req-remove", "req-set"]
 
 
@@ -161,3 +161,18 @@ def test_removal_results_are_checked_too(sink: responses.RequestsMock) -> None:
     sink.get(f"{SINK}/requests/r9", json=callback("r9", [(eid(3), "VIN", "C", "Remove", "Failed")]))
     with pytest.raises(DeviceFailuresError, match=rf"{eid(3)}/VIN \(remove\)"):
         LabelSetProvider().delete("id", checked({f"{eid(3)}/VIN": "C"}))
+
+
+def test_a_changed_value_loses_its_old_confirmation(
+    sink: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sink.post(f"{BASE}{PATH}", json={"requestId": "r1"})
+    sink.delete(f"{BASE}{PATH}", json={"requestId": "r2"})
+    lines = [(eid(1), "VIN", "A", "Set", "Success"), (eid(2), "VIN", "B", "Set", "Success")]
+    sink.get(f"{SINK}/requests/r1", json=callback("r1", lines))
+    old = LabelSetProvider().create(checked({f"{eid(1)}/VIN": "A", f"{eid(2)}/VIN": "B"})).outs
+    assert old["verified"] is True
+    monkeypatch.delenv("THINGSPACE_CALLBACK_RESULTS_URL")  # the update runs without a sink
+    outs = LabelSetProvider().update("id", old, checked({f"{eid(1)}/VIN": "A2", f"{eid(2)}/VIN": "B"})).outs
+    assert outs["results"] == {f"{eid(2)}/VIN": "Success"}  # only the label not sent again keeps it
+    assert outs["verified"] is False

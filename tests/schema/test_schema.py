@@ -41,7 +41,7 @@ SAMPLES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     ),
     "UsageSegmentationLabel": (
         {"account_name": ACCOUNT, "device_id": EID, "name": "SEGMENT", "value": "radio"},
-        LabelsState(request_ids=["r1"], results={f"{EID}/SEGMENT": "Unverified"}).model_dump(),
+        LabelsState(request_ids=["r1"], results={f"{EID}/SEGMENT": "Success"}).model_dump(),
     ),
     "FotaLicenseAssignment": (
         {"account_name": ACCOUNT, "device_imeis": [IMEI], "api_version": "v1", "adopt": True},

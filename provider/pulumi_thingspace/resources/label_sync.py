@@ -54,7 +54,7 @@ def apply_labels(provider: ThingSpaceProvider, what: str, account: str, plan: La
     if results is None or not request_ids:
         if request_ids:
             notify(UNVERIFIED_HINT, once_key="unverified")
-        return LabelsState(request_ids=request_ids, results=dict.fromkeys(plan.set, "Unverified"))
+        return LabelsState(request_ids=request_ids)
     outcome: dict[tuple[str, str], tuple[bool, str]] = {}
     missing = "no result was reported for this label"
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -26,15 +26,15 @@ class LabelArgs:
 
 
 def merge_state(
-    label_map: dict[str, str], previous: Mapping[str, Any], change: LabelsState
+    label_map: dict[str, str], previous: Mapping[str, Any], change: LabelsState, sent: Iterable[str] = ()
 ) -> dict[str, Any]:
-    """Outputs after a change: every label's latest known result, the change's request ids."""
-    before = previous.get("results") or {}
-    results = {k: change.results.get(k, before.get(k, "Unverified")) for k in label_map}
+    """Outputs after a change: each label's known result (older ones only for labels not sent again)."""
+    before = {k: v for k, v in (previous.get("results") or {}).items() if k not in set(sent)}
+    results = {k: v for k in label_map if (v := change.results.get(k, before.get(k))) is not None}
     return {
         "request_ids": change.request_ids,
         "results": results,
-        "verified": bool(results) and all(v == "Success" for v in results.values()),
+        "verified": bool(label_map) and len(results) == len(label_map),
     }
 
 
@@ -78,7 +78,7 @@ class LabelSetProvider(ThingSpaceProvider):
             change = apply_labels(self, self.kind, inputs["account_name"], plan)
         else:
             change = LabelsState(request_ids=list(olds.get("request_ids") or []))
-        return UpdateResult({**inputs, **merge_state(new_map, olds, change)})
+        return UpdateResult({**inputs, **merge_state(new_map, olds, change, plan.set)})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Remove every label this resource set."""
