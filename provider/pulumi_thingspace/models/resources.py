@@ -253,7 +253,8 @@ class LabelsState(BaseModel):
     )
     results: dict[str, str] = Field(
         default_factory=dict,
-        description="Per label `<eid>/<name>`: Success once a callback sink confirmed it (empty without a sink).",
+        description="Per label `<eid>/<name>`: Success once a callback sink confirmed it "
+        "(empty without a sink).",
     )
     verified: bool = Field(default=False, description="True when callback results confirmed every label.")
 
