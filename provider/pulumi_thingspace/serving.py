@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.util
 import socket
+
+
+def require_server_extra(component: str) -> None:
+    """Fail with an install hint when FastAPI or uvicorn (the ``server`` extra) is missing."""
+    missing = [name for name in ("fastapi", "uvicorn") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ModuleNotFoundError(
+            f"the {component} needs {' and '.join(missing)}: pip install 'pulumi-thingspace[server]'"
+        )
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

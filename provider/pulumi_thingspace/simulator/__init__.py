@@ -8,6 +8,10 @@ this file.
 
 from __future__ import annotations
 
+from ..serving import require_server_extra
+
+require_server_extra("ThingSpace simulator")
+
 from .app import create_app
 from .config import SimulatorConfig
 from .faults import FaultSettings

@@ -7,6 +7,10 @@ password and stores the body (without them) durably before answering 200.
 See ``docs.md`` next to this file for the full read contract and deployment notes.
 """
 
+from ..serving import require_server_extra
+
+require_server_extra("callback sink")
+
 from .app import create_app
 from .server import SinkServer
 from .settings import SinkSettings
