@@ -132,7 +132,7 @@ def _convert(s: Setting, raw: Any) -> Any:
         else:
             return str(raw)
     except (TypeError, ValueError):
-        raise ConfigurationError(f"thingspace:{s.key} must be a {s.type}, got {raw!r}") from None
+        raise ConfigurationError(f"thingspace:{s.key} must be a number ({s.type}), got {raw!r}") from None
     if value <= 0:
         raise ConfigurationError(f"thingspace:{s.key} must be greater than 0")
     return value
