@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import base64
 
+import pytest
 from engine_testkit import ACCOUNT, SECRETS, api_counts, ids
 
 import pulumi_thingspace as thingspace
 from pulumi_thingspace.simulator import SimulatorServer
-from pulumi_thingspace.testing import Engine
+from pulumi_thingspace.testing import CheckFailedError, Engine
 
 LABELS_PATH = "/api/m2m/v1/devices/actions/usagesegmentationlabels"
 
@@ -36,7 +37,6 @@ def test_label_set_lifecycle(engine: Engine, sim: SimulatorServer) -> None:
 
     first = ids(1)["eid"]
     fleet[first] = "VINCHANGED00001"
-    old_inputs, new_inputs = (None, None)
     engine.preview(program)
     old_inputs, new_inputs = engine.planned["vins"]
     changed = [k for k in new_inputs["labels"] if old_inputs["labels"].get(k) != new_inputs["labels"][k]]
@@ -75,10 +75,6 @@ def test_single_label_replace_on_new_device(engine: Engine, sim: SimulatorServer
 
 
 def test_bad_input_fails_check_naming_the_property(engine: Engine) -> None:
-    import pytest
-
-    from pulumi_thingspace.testing import CheckFailedError
-
     def program() -> None:
         thingspace.UsageSegmentationLabels(
             "bad", account_name="../etc", labels=[{"device_id": "123", "name": "VIN", "value": "x"}]

@@ -8,10 +8,11 @@ the outputs. Field metadata (``secret``, ``replace``) feeds the provider's diff 
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from .devices import ValidDeviceId
 from .identifiers import AccountName, Imei
@@ -37,11 +38,13 @@ class ResourceArgs(BaseModel):
         return [n for n, f in cls.model_fields.items() if (f.json_schema_extra or {}).get("replace")]  # type: ignore[union-attr]
 
 
-def _items_from_map(value: Any, parse_key: Any) -> Any:
+def map_form(parse_key: Callable[[str, Any], Any]) -> BeforeValidator:
     """Accept the checked (map) form of a device set as input too, e.g. from refreshed state."""
-    if isinstance(value, dict):
-        return [parse_key(k, v) for k, v in value.items()]
-    return value
+
+    def items(value: Any) -> Any:
+        return [parse_key(k, v) for k, v in value.items()] if isinstance(value, dict) else value
+
+    return BeforeValidator(items)
 
 
 def _label_from_key(key: str, value: Any) -> dict[str, Any]:
@@ -53,16 +56,11 @@ class LabelsArgs(ResourceArgs):
     """Inputs of ``UsageSegmentationLabels``."""
 
     account_name: AccountName = Field(description=ACCOUNT_DOC, json_schema_extra=REPLACE)
-    labels: list[DeviceLabel] = Field(
+    labels: Annotated[list[DeviceLabel], map_form(_label_from_key)] = Field(
         min_length=1,
         description="Labels to keep on devices: objects with device_id (EID), name (<= 20) "
         "and value (<= 50). Checked and stored as a map from `<eid>/<name>` to value.",
     )
-
-    @field_validator("labels", mode="before")
-    @classmethod
-    def _from_map(cls, v: Any) -> Any:
-        return _items_from_map(v, _label_from_key)
 
     @model_validator(mode="after")
     def _no_conflicts(self) -> LabelsArgs:
@@ -110,7 +108,7 @@ class LicenseArgs(ResourceArgs):
     """Inputs of ``FotaLicenseAssignment``."""
 
     account_name: AccountName = Field(description=ACCOUNT_DOC, json_schema_extra=REPLACE)
-    device_imeis: list[Imei] = Field(
+    device_imeis: Annotated[list[Imei], map_form(_imei_from_key)] = Field(
         min_length=1,
         description="IMEIs (15 digits) that must hold a FOTA license. "
         "Checked and stored as a map IMEI -> true.",
@@ -122,11 +120,6 @@ class LicenseArgs(ResourceArgs):
         default=False,
         description="Take ownership of licenses the devices already held, so that destroy removes them too.",
     )
-
-    @field_validator("device_imeis", mode="before")
-    @classmethod
-    def _from_map(cls, v: Any) -> Any:
-        return _items_from_map(v, _imei_from_key)
 
     def imeis(self) -> list[str]:
         """Distinct IMEIs, sorted."""
@@ -151,7 +144,7 @@ class RetirementArgs(ResourceArgs):
     """Inputs of ``DeviceRetirement``."""
 
     account_name: AccountName = Field(description=ACCOUNT_DOC, json_schema_extra=REPLACE)
-    devices: list[ValidDeviceId] = Field(
+    devices: Annotated[list[ValidDeviceId], map_form(_device_from_key)] = Field(
         min_length=1,
         description="Devices to delete from the account: objects with kind (eid, iccid, imei, ...) and id. "
         "Checked and stored as a map `<kind>:<id>` -> true.",
@@ -168,11 +161,6 @@ class RetirementArgs(ResourceArgs):
         gt=0,
         description="How long to wait for deactivated devices to reach the deactive state.",
     )
-
-    @field_validator("devices", mode="before")
-    @classmethod
-    def _from_map(cls, v: Any) -> Any:
-        return _items_from_map(v, _device_from_key)
 
     @model_validator(mode="after")
     def _waiver(self) -> RetirementArgs:

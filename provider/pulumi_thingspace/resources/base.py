@@ -51,9 +51,6 @@ class ThingSpaceProvider(ResourceProvider):
     # The instance holds nothing secret when pickled, so the blob need not be a secret in state.
     serialize_as_secret_always = False
 
-    def __init__(self) -> None:
-        super().__init__()
-
     def __getstate__(self) -> dict[str, Any]:
         # Settings and clients live only in the provider process; never in the program's pickled blob.
         return {}

@@ -5,16 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import DiffResult
 
 from ..models.resources import LabelArgs as SingleLabelArgs
 from .base import ThingSpaceResource
-from .checking import diff_inputs
 from .labels import LabelSetProvider
 
 
 class SingleLabelProvider(LabelSetProvider):
-    """A label set of exactly one label; a new device or name replaces the resource."""
+    """A label set of exactly one label; account_name, device_id and name are replace fields of its args."""
 
     args_model = SingleLabelArgs
     kind = "UsageSegmentationLabel"
@@ -24,10 +22,6 @@ class SingleLabelProvider(LabelSetProvider):
         if not props.get("device_id"):
             return {}
         return {f"{props['device_id']}/{props['name']}": props["value"]}
-
-    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """account_name, device_id and name force a replacement; a new value is an update."""
-        return diff_inputs(self.args_model, olds, news)
 
 
 class UsageSegmentationLabel(ThingSpaceResource, module="thingspace", name="UsageSegmentationLabel"):

@@ -29,7 +29,8 @@ def merge_state(
     label_map: dict[str, str], previous: Mapping[str, Any], change: LabelsState, sent: Iterable[str] = ()
 ) -> dict[str, Any]:
     """Outputs after a change: each label's known result (older ones only for labels not sent again)."""
-    before = {k: v for k, v in (previous.get("results") or {}).items() if k not in set(sent)}
+    resent = set(sent)
+    before = {k: v for k, v in (previous.get("results") or {}).items() if k not in resent}
     results = {k: v for k in label_map if (v := change.results.get(k, before.get(k))) is not None}
     return {
         "request_ids": change.request_ids,
