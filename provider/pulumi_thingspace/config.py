@@ -107,14 +107,18 @@ class ProviderSettings:
             license_chunk_size=int(values["licenseChunkSize"]),
         )
 
+    def missing_credentials(self) -> list[Setting]:
+        """The credential settings that are not set, in the order they are documented."""
+        got = (self.client_id, self.client_secret, self.username, self.password)
+        return [s for s, v in zip((_setting(k) for k in _CREDENTIALS), got, strict=True) if not v]
+
     def require_credentials(self) -> tuple[str, str, str, str]:
         """Return (client id, client secret, username, password) or raise one error naming all missing."""
-        got = (self.client_id, self.client_secret, self.username, self.password)
-        missing = [s for s, v in zip((_setting(k) for k in _CREDENTIALS), got, strict=True) if not v]
+        missing = self.missing_credentials()
         if missing:
             lines = "\n".join(f"  - thingspace:{s.key}: set it with {_how_to_set(s)}" for s in missing)
             raise ConfigurationError(f"missing ThingSpace credentials:\n{lines}")
-        return got  # type: ignore[return-value]
+        return (self.client_id, self.client_secret, self.username, self.password)  # type: ignore[return-value]
 
 
 def _setting(key: str) -> Setting:

@@ -6,8 +6,10 @@ import base64
 
 import pytest
 from engine_testkit import ACCOUNT, SECRETS, api_counts, ids
+from pulumi.dynamic import CheckFailure
 
 import pulumi_thingspace as thingspace
+from pulumi_thingspace.resources.checking import failure_input
 from pulumi_thingspace.simulator import SimulatorServer
 from pulumi_thingspace.testing import CheckFailedError, Engine
 
@@ -82,7 +84,7 @@ def test_bad_input_fails_check_naming_the_property(engine: Engine) -> None:
 
     with pytest.raises(CheckFailedError) as info:
         engine.preview(program)
-    props = dict(info.value.failures)
+    props = {failure_input(CheckFailure(p, r)): r for p, r in info.value.failures}
     assert set(props) == {"account_name", "labels"} and "32 digits" in props["labels"]
     assert "Traceback" not in str(info.value)
 

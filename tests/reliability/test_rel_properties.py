@@ -27,6 +27,7 @@ from pulumi_thingspace.models.resources import (
     ResourceArgs,
     RetirementArgs,
 )
+from pulumi_thingspace.resources.checking import failure_input
 from pulumi_thingspace.resources.label import SingleLabelProvider
 from pulumi_thingspace.resources.labels import LabelSetProvider
 from pulumi_thingspace.resources.licenses import LicenseProvider
@@ -80,7 +81,7 @@ def test_garbage_never_escapes_check_and_every_failure_names_an_input(resource: 
         result = provider_class().check({}, news)  # an exception here fails the test
         given_names = set(news) - {"__provider"}
         for failure in result.failures:
-            assert failure.property in set(fields) | given_names, (failure.property, failure.reason)
+            assert failure_input(failure) in set(fields) | given_names, (failure.property, failure.reason)
             assert failure.reason.strip()
             assert "Traceback" not in failure.reason
 
@@ -133,4 +134,4 @@ def test_non_ascii_digits_are_not_identifiers() -> None:
         ),
     ):
         result = provider.check({}, news)
-        assert [f.property for f in result.failures] == [prop]
+        assert [failure_input(f) for f in result.failures] == [prop]

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 
+from pulumi_thingspace.resources.checking import failure_input
 from pulumi_thingspace.resources.label import SingleLabelProvider
 from pulumi_thingspace.resources.labels import LabelSetProvider
 from pulumi_thingspace.resources.licenses import LicenseProvider
@@ -29,7 +30,7 @@ def labels(*items: tuple[str, str, str]) -> dict[str, Any]:
 
 
 def failures(result: Any) -> dict[str, str]:
-    return {f.property: f.reason for f in result.failures}
+    return {failure_input(f): f.reason for f in result.failures}
 
 
 def engine_render(old: Any, new: Any, path: str = "") -> list[str]:
@@ -218,7 +219,7 @@ class TestRetirement:
 
     def test_deactivate_first_requires_explicit_waiver(self) -> None:
         p = RetirementProvider()
-        assert "etf_waiver" in " ".join(failures(p.check({}, self.base(deactivate_first=True))).values())
+        assert "set explicitly" in failures(p.check({}, self.base(deactivate_first=True)))["etf_waiver"]
         assert p.check({}, self.base(deactivate_first=True, etf_waiver=False)).failures == []
 
     def test_float_timeout_from_engine_is_no_change(self) -> None:

@@ -154,3 +154,12 @@ def test_lookup_in_a_large_fleet(sim: SimulatorServer, api: Api) -> None:
     assert len(response.json()["devices"]) == 1
     page = api.post(LIST, {"accountName": ACCOUNT, "largestDeviceIdSeen": 18000})
     assert (page.status_code, len(page.json()["devices"])) == (202, 2000)
+
+
+def test_delete_without_account_name_follows_seed_002(api: Api) -> None:
+    # Seed 002's own example body has no accountName (the field is optional there).
+    body = {"devicesToDelete": [device_ref("iccid", DEV10["iccid"]), device_ref("imei", "999999999999999")]}
+    response = api.post(DELETE, body)
+    assert response.status_code == 200
+    results = response.json()["deleteDevicesResponse"]
+    assert [r["status"] for r in results] == ["Success", "Failed"]

@@ -109,9 +109,12 @@ class DeactivateRequest(WireRequest):
 
 
 class DeleteRequest(WireRequest):
-    """``POST /api/m2m/v1/devices/actions/delete`` body (at most 100 devices)."""
+    """``POST /api/m2m/v1/devices/actions/delete`` body (at most 100 devices).
 
-    account_name: str
+    ``accountName`` is optional but recommended (seed 002); this package always sends it.
+    """
+
+    account_name: str | None = None
     devices_to_delete: list[DeviceIds]
 
 

@@ -61,6 +61,15 @@ class ThingSpaceProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         """Resolve settings from stack config (``thingspace:*``) with environment fallbacks."""
         self._settings = ProviderSettings.resolve(req.config.get)
+        missing = self._settings.missing_credentials()
+        if missing:
+            # A preview only checks inputs, so it would pass; say now that the apply will fail.
+            keys = ", ".join(f"thingspace:{s.key}" for s in missing)
+            notify(
+                f"warning: missing ThingSpace credentials ({keys}): a preview checks inputs only, "
+                "and `pulumi up` will fail until they are set (pulumi config set [--secret] <key>)",
+                once_key="missing-credentials",
+            )
 
     @property
     def settings(self) -> ProviderSettings:

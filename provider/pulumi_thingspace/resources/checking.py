@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pulumi.dynamic import CheckFailure, CheckResult, DiffResult
@@ -28,18 +29,25 @@ def contains_unknown(value: Any) -> bool:
     return isinstance(value, Unknown) or (isinstance(value, str) and value == rpc.UNKNOWN)
 
 
-def _reason(err: Any) -> tuple[str, str]:
+def _reason(err: Any) -> tuple[str, str, str]:
+    """``(property, path inside it or "", message)`` of one pydantic error."""
     loc = [str(p) for p in err.get("loc", ())]
     prop = loc[0] if loc else ""
-    path = prop + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in loc[1:])
-    msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
-    if msg.startswith(f"{prop}: "):
-        return prop, msg
-    return prop, f"{path}: {msg}" if path else msg
+    path = prop + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in loc[1:]) if loc[1:] else ""
+    msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ").removeprefix(f"{prop}: ")
+    if not prop and ": " in msg:
+        prop, msg = msg.split(": ", 1)  # a model-level rule that names its field
+    return prop, path, msg
 
 
 def check_inputs(model: type[ResourceArgs], news: dict[str, Any]) -> CheckResult:
-    """Validate ``news`` with ``model``; return canonical inputs or one failure per property."""
+    """Validate ``news`` with ``model``; return canonical inputs or one failure per property.
+
+    The engine prints a property failure as "property P value V has a problem: REASON", V being the
+    whole input value. So a failure inside a device set (``labels[3].device_id``) is reported on the
+    resource with its path instead: a set of 100,000 labels is never printed, and no field is named
+    twice.
+    """
     raw = own(news)
     unknown = {k for k, v in raw.items() if contains_unknown(v)}
     known = {k: v for k, v in raw.items() if k not in unknown}
@@ -48,16 +56,22 @@ def check_inputs(model: type[ResourceArgs], news: dict[str, Any]) -> CheckResult
     except ValidationError as exc:
         failures: dict[str, list[str]] = {}
         for err in exc.errors():
-            prop, reason = _reason(err)
+            prop, path, msg = _reason(err)
             if prop in unknown or (unknown and err.get("type") == "missing"):
                 continue  # decided once the value is known
             if not prop:
-                prop = reason.split(":", 1)[0] if ":" in reason else next(iter(model.model_fields))
-            failures.setdefault(prop, []).append(reason)
+                prop = next(iter(model.model_fields))
+            key = "" if path else prop
+            failures.setdefault(key, []).append(f"{path}: {msg}" if path else msg)
         return CheckResult(raw, [CheckFailure(p, "; ".join(r)) for p, r in failures.items()])
     checked = args.checked()
     checked.update({k: raw[k] for k in unknown})
     return CheckResult(checked, [])
+
+
+def failure_input(failure: CheckFailure) -> str:
+    """The input a failure concerns: its property, or the root of the path its reason starts with."""
+    return failure.property or re.split(r"[\[.:]", failure.reason, maxsplit=1)[0]
 
 
 def diff_inputs(

@@ -115,7 +115,9 @@ def apply_deactivate(state: SimulatorState, account: str, devices: list[DeviceId
         state.callbacks.emit(account, CARRIER_SERVICE, request_id, payload)
 
 
-def delete_devices(state: SimulatorState, account: str, devices: list[DeviceIds]) -> list[dict[str, Any]]:
+def delete_devices(
+    state: SimulatorState, account: str | None, devices: list[DeviceIds]
+) -> list[dict[str, Any]]:
     """Delete deactivated devices; one ``{deviceIds, status, message?}`` result per requested device."""
     results: list[dict[str, Any]] = []
     with state.lock:
