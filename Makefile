@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lint typecheck unit schema demo bench clean
+.PHONY: install test lint typecheck unit schema demo bench clean pulumi pulumi-if-go
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,18 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-unit: install
+# The pinned Pulumi CLI and Python language host, built from their Go modules into .tools/ (once).
+pulumi:
+	bash .tools/pulumi/build.sh
+
+# Build the CLI for the real-CLI tests when Go is here and no compatible pulumi is on PATH.
+pulumi-if-go: install
+	@if $(BIN)/python -c 'from pulumi_thingspace.testing.cli import find_pulumi; find_pulumi()' 2>/dev/null; then \
+	  echo "pulumi CLI: $$($(BIN)/python -c 'from pulumi_thingspace.testing.cli import find_pulumi; print(find_pulumi().path)')"; \
+	elif command -v go >/dev/null 2>&1; then bash .tools/pulumi/build.sh; \
+	else echo "pulumi CLI: none on PATH and no Go to build one; the real-CLI tests will skip (fail with CI=true)"; fi
+
+unit: install pulumi-if-go
 	$(BIN)/pytest -q
 
 test: lint typecheck unit
@@ -33,7 +44,7 @@ clean:
 schema: install
 	$(BIN)/python -m pulumi_thingspace.schema
 
-demo: install
+demo: install pulumi-if-go
 	$(BIN)/python -m pulumi_thingspace.demo
 
 bench: install

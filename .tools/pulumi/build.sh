@@ -34,8 +34,8 @@ go build \
   -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
   -o "$tmp/pulumi-language-python" ./language-python
 # Module zips keep no execute bits and the module cache is read-only: copy, then chmod.
-dist="$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)/python/dist"
-for script in "$dist"/pulumi-*; do
+sdk="$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)/python"
+for script in "$sdk"/dist/pulumi-* "$sdk"/cmd/pulumi-language-python-exec; do
   case "$script" in *.cmd) continue ;; esac
   cp "$script" "$tmp/" && chmod 755 "$tmp/$(basename "$script")"
 done
