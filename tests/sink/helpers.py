@@ -141,13 +141,14 @@ def read(base_url: str, request_id: str, token: str | None = TOKEN) -> requests.
     return requests.get(f"{base_url}/requests/{request_id}", headers=headers, timeout=10)
 
 
-def make_settings(db_path: Path, **overrides: Any) -> SinkSettings:
-    """Sink settings with the test credentials."""
+def make_settings(db: Path | str, **overrides: Any) -> SinkSettings:
+    """Sink settings with the test credentials on ``db``: a SQLite file or a PostgreSQL URL."""
     values: dict[str, Any] = {
         "callback_username": USERNAME,
         "callback_password": PASSWORD,
         "read_token": TOKEN,
-        "db_path": db_path,
+        "db_timeout": 2.0,
     }
+    values["database_url" if isinstance(db, str) else "db_path"] = db
     values.update(overrides)
     return SinkSettings(**values)

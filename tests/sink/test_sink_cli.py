@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import selectors
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,51 +18,9 @@ import requests
 from pulumi_thingspace.sink import SinkSettings
 from pulumi_thingspace.sink.settings import env_name
 
+from .backends import Backend
 from .helpers import PASSWORD, TOKEN, USERNAME, callback_body, read
-
-SCRIPT = Path(sys.executable).with_name("thingspace-callback-sink")
-COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "pulumi_thingspace.sink"]
-SECRET_ENV = {
-    "THINGSPACE_SINK_CALLBACK_USERNAME": USERNAME,
-    "THINGSPACE_SINK_CALLBACK_PASSWORD": PASSWORD,
-    "THINGSPACE_SINK_READ_TOKEN": TOKEN,
-}
-
-
-class Sink:
-    """A sink process started with the secrets in its environment only."""
-
-    def __init__(self, db: Path, log: Path, env: dict[str, str] | None = None) -> None:
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("THINGSPACE_SINK_")}
-        full_env.update(SECRET_ENV if env is None else env)
-        self.args = [*COMMAND, "--db", str(db), "--port", "0"]
-        self._log = log.open("ab")
-        self.proc = subprocess.Popen(self.args, env=full_env, stdout=subprocess.PIPE, stderr=self._log)
-        self.url = self._first_line()
-
-    def _first_line(self) -> str:
-        assert self.proc.stdout is not None
-        with selectors.DefaultSelector() as sel:
-            sel.register(self.proc.stdout, selectors.EVENT_READ)
-            if not sel.select(timeout=20):
-                self.proc.kill()
-                raise AssertionError("the sink printed no URL within 20 s")
-        return self.proc.stdout.readline().decode().strip()
-
-    def stop(self, sig: int = signal.SIGTERM) -> int:
-        self.proc.send_signal(sig)
-        code = self.proc.wait(timeout=20)
-        self._log.close()
-        return code
-
-
-@pytest.fixture
-def processes() -> Iterator[list[Sink]]:
-    started: list[Sink] = []
-    yield started
-    for sink in started:
-        if sink.proc.poll() is None:
-            sink.stop(signal.SIGKILL)
+from .processes import COMMAND, SECRET_ENV, Sink
 
 
 def test_console_script_takes_secrets_from_the_environment_and_receives_callbacks(
@@ -121,8 +76,10 @@ def test_a_port_in_use_is_reported_with_exit_status_1(tmp_path: Path) -> None:
     assert done.stdout == b""
 
 
-def test_every_acknowledged_callback_survives_sigkill(tmp_path: Path, processes: list[Sink]) -> None:
-    db = tmp_path / "cb.db"
+def test_every_acknowledged_callback_survives_sigkill(
+    backend: Backend, tmp_path: Path, processes: list[Sink]
+) -> None:
+    db = backend.target
     sink = Sink(db, tmp_path / "sink.log")
     processes.append(sink)
     acknowledged: list[str] = []

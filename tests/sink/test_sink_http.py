@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
 from pulumi_thingspace.results import CallbackResults
-from pulumi_thingspace.sink import SinkServer, SQLiteStore
+from pulumi_thingspace.sink import SinkServer
 from pulumi_thingspace.sink.logs import JsonFormatter
 
+from .backends import Backend
 from .helpers import (
     EID_A,
     EID_B,
@@ -33,11 +32,6 @@ Post = Callable[[Any], requests.Response]
 CREDS = {"username": USERNAME, "password": PASSWORD}
 
 
-def stored_rows(db_path: Path) -> int:
-    with sqlite3.connect(db_path) as db:
-        return int(db.execute("SELECT COUNT(*) FROM callbacks").fetchone()[0])
-
-
 def test_accepted_callback_is_stored_without_credentials_and_readable(sink: SinkServer, post: Post) -> None:
     body = callback_body(
         "req-1", [(EID_A, "VIN", "V1", "Set", "Success"), (EID_B, "VIN", "V2", "Set", "Failed")]
@@ -50,8 +44,8 @@ def test_accepted_callback_is_stored_without_credentials_and_readable(sink: Sink
     assert got.json() == {"requestId": "req-1", "callbacks": [expected]}
 
 
-def test_seed_001_callback_is_accepted_verbatim(db_path: Path) -> None:
-    settings = make_settings(db_path, callback_username="foo", callback_password="bar")
+def test_seed_001_callback_is_accepted_verbatim(backend: Backend) -> None:
+    settings = make_settings(backend.target, callback_username="foo", callback_password="bar")
     with SinkServer(settings) as sink:
         response = requests.post(
             sink.callback_url,
@@ -80,19 +74,19 @@ def test_seed_001_callback_is_accepted_verbatim(db_path: Path) -> None:
     ],
 )
 def test_wrong_or_missing_credentials_get_401_and_nothing_is_stored(
-    sink: SinkServer, post: Post, db_path: Path, username: str | None, password: str | None
+    sink: SinkServer, post: Post, backend: Backend, username: str | None, password: str | None
 ) -> None:
     response = post(callback_body("req-x", username=username, password=password))
     assert response.status_code == 401
     assert read(sink.url, "req-x").status_code == 404
-    assert stored_rows(db_path) == 0
+    assert backend.rows() == 0
 
 
-def test_non_string_password_is_refused(sink: SinkServer, post: Post, db_path: Path) -> None:
+def test_non_string_password_is_refused(sink: SinkServer, post: Post, backend: Backend) -> None:
     body = callback_body("req-x")
     body["password"] = 12345
     assert post(body).status_code == 401
-    assert stored_rows(db_path) == 0
+    assert backend.rows() == 0
 
 
 @pytest.mark.parametrize(
@@ -112,10 +106,10 @@ def test_non_string_password_is_refused(sink: SinkServer, post: Post, db_path: P
     ],
 )
 def test_malformed_bodies_get_4xx_and_nothing_is_stored(
-    sink: SinkServer, post: Post, db_path: Path, raw: str, status: int
+    sink: SinkServer, post: Post, backend: Backend, raw: str, status: int
 ) -> None:
     assert post(raw).status_code == status
-    assert stored_rows(db_path) == 0
+    assert backend.rows() == 0
 
 
 def test_invalid_body_with_wrong_credentials_is_401_not_422(post: Post) -> None:
@@ -175,30 +169,32 @@ def test_unknown_request_is_404_until_a_callback_arrives(sink: SinkServer, post:
     assert read(sink.url, "req-later").status_code == 200
 
 
-def test_data_survives_a_restart_on_the_same_database(db_path: Path) -> None:
-    with SinkServer(make_settings(db_path)) as first:
+def test_data_survives_a_restart_on_the_same_database(backend: Backend) -> None:
+    with SinkServer(make_settings(backend.target)) as first:
         body = callback_body("req-r")
         assert requests.post(first.callback_url, json=body, timeout=10).status_code == 200
-    with SinkServer(make_settings(db_path)) as second:
+    with SinkServer(make_settings(backend.target)) as second:
         got = read(second.url, "req-r")
     assert got.status_code == 200
     assert got.json()["callbacks"][0]["requestId"] == "req-r"
 
 
-def test_startup_purges_callbacks_older_than_the_retention(db_path: Path) -> None:
-    old = SQLiteStore(db_path, clock=lambda: 1_000.0)  # received in 1970
+def test_startup_purges_callbacks_older_than_the_retention(backend: Backend) -> None:
+    old = backend.open(clock=lambda: 1_000.0)  # received in 1970
     old.add("req-old", 1, {"requestId": "req-old"})
     old.close()
-    with SinkServer(make_settings(db_path, retention_days=1)) as sink:
+    with SinkServer(make_settings(backend.target, retention_days=1)) as sink:
         requests.post(sink.callback_url, json=callback_body("req-new"), timeout=10)
         assert read(sink.url, "req-old").status_code == 404
         assert read(sink.url, "req-new").status_code == 200
 
 
-def test_periodic_purge_runs_while_serving(db_path: Path) -> None:
+def test_periodic_purge_runs_while_serving(backend: Backend) -> None:
     clock = {"now": 1_000_000.0}
-    store = SQLiteStore(db_path, clock=lambda: clock["now"])
-    with SinkServer(make_settings(db_path, retention_days=1, purge_interval_seconds=0.05), store) as sink:
+    store = backend.open(clock=lambda: clock["now"])
+    with SinkServer(
+        make_settings(backend.target, retention_days=1, purge_interval_seconds=0.05), store
+    ) as sink:
         requests.post(sink.callback_url, json=callback_body("req-p"), timeout=10)
         assert read(sink.url, "req-p").status_code == 200
         clock["now"] += 2 * 86400
@@ -222,7 +218,7 @@ def test_healthz(sink: SinkServer) -> None:
 
 
 def test_no_secret_reaches_the_database_file_or_the_logs(
-    sink: SinkServer, post: Post, db_path: Path, caplog: pytest.LogCaptureFixture
+    sink: SinkServer, post: Post, backend: Backend, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     post(callback_body("req-s"))
@@ -230,7 +226,7 @@ def test_no_secret_reaches_the_database_file_or_the_logs(
     post(callback_body("req-s", password="guess-" + PASSWORD))
     read(sink.url, "req-s")
     read(sink.url, "req-s", token="bad-" + TOKEN)
-    raw = b"".join(p.read_bytes() for p in db_path.parent.glob(db_path.name + "*"))
+    raw = backend.stored_text()
     assert b"req-s" in raw
     assert PASSWORD.encode() not in raw
     assert USERNAME.encode() not in raw

@@ -7,7 +7,6 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,8 +20,9 @@ from pulumi_thingspace.results import (
     ResultsError,
     ResultsTimeout,
 )
-from pulumi_thingspace.sink import SinkServer, SQLiteStore
+from pulumi_thingspace.sink import CallbackStore, SinkServer
 
+from .backends import Backend
 from .helpers import (
     EID_A,
     EID_B,
@@ -147,24 +147,33 @@ def test_wrong_read_token_is_a_clear_error_without_the_token(sink: SinkServer) -
     assert "not-the-token-123" not in str(caught.value)
 
 
-class FlakyStore(SQLiteStore):
-    """Fails the first ``failures`` reads, like a database that is briefly unavailable."""
+class FlakyStore(CallbackStore):
+    """Fails the first ``failures`` reads of ``inner``, like a database that is briefly unavailable."""
 
-    def __init__(self, path: Path, failures: int) -> None:
-        super().__init__(path)
+    def __init__(self, inner: CallbackStore, failures: int) -> None:
+        self.inner = inner
         self.failures = failures
         self.reads = 0
+
+    def add(self, request_id: str, callback_count: int, body: dict[str, Any]) -> bool:
+        return self.inner.add(request_id, callback_count, body)
 
     def get(self, request_id: str) -> list[dict[str, Any]]:
         self.reads += 1
         if self.reads <= self.failures:
             raise RuntimeError("database is locked")
-        return super().get(request_id)
+        return self.inner.get(request_id)
+
+    def purge(self, older_than_seconds: float) -> int:
+        return self.inner.purge(older_than_seconds)
+
+    def close(self) -> None:
+        self.inner.close()
 
 
-def test_server_errors_are_retried(db_path: Path) -> None:
-    store = FlakyStore(db_path, failures=3)
-    with SinkServer(make_settings(db_path), store) as sink:
+def test_server_errors_are_retried(backend: Backend) -> None:
+    store = FlakyStore(backend.open(), failures=3)
+    with SinkServer(make_settings(backend.target), store) as sink:
         requests.post(sink.callback_url, json=callback_body("req-f"), timeout=10)
         assert requests.get(f"{sink.url}/requests/req-f", timeout=5).status_code == 401
         outcomes = fast(sink.url).wait(["req-f"])
@@ -173,8 +182,8 @@ def test_server_errors_are_retried(db_path: Path) -> None:
     assert outcomes["req-f"][0].ok
 
 
-def test_recovers_when_the_sink_restarts_while_waiting(db_path: Path) -> None:
-    first = SinkServer(make_settings(db_path)).start()
+def test_recovers_when_the_sink_restarts_while_waiting(backend: Backend) -> None:
+    first = SinkServer(make_settings(backend.target)).start()
     url, port = first.url, first.port
     with ThreadPoolExecutor(1) as pool:
         waiting = pool.submit(fast(url).wait, ["req-restart"])
@@ -182,14 +191,14 @@ def test_recovers_when_the_sink_restarts_while_waiting(db_path: Path) -> None:
         first.stop()
         time.sleep(0.3)  # the poller meets refused connections now
         assert not waiting.done()
-        with SinkServer(make_settings(db_path), port=port) as second:
+        with SinkServer(make_settings(backend.target), port=port) as second:
             requests.post(second.callback_url, json=callback_body("req-restart"), timeout=10)
             outcomes = waiting.result(timeout=10)
     assert outcomes["req-restart"][0].device_id == EID_A
 
 
-def test_seed_callbacks_for_set_and_remove(db_path: Path) -> None:
-    settings = make_settings(db_path, callback_username="foo", callback_password="bar")
+def test_seed_callbacks_for_set_and_remove(backend: Backend) -> None:
+    settings = make_settings(backend.target, callback_username="foo", callback_password="bar")
     with SinkServer(settings) as sink:
         headers = {"Content-Type": "application/json"}
         requests.post(sink.callback_url, data=SEED_001_CALLBACK.encode(), headers=headers, timeout=10)

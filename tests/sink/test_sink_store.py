@@ -1,12 +1,13 @@
-"""SQLiteStore: the durable record of received callbacks."""
+"""The stores (SQLite and PostgreSQL): the durable record of received callbacks."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from pathlib import Path
 
 from pulumi_thingspace.sink import SQLiteStore
+
+from .backends import Backend
 
 
 class FakeClock:
@@ -17,8 +18,8 @@ class FakeClock:
         return self.now
 
 
-def test_bodies_come_back_in_arrival_order_per_request(db_path: Path) -> None:
-    store = SQLiteStore(db_path)
+def test_bodies_come_back_in_arrival_order_per_request(backend: Backend) -> None:
+    store = backend.open()
     assert store.add("r1", 1, {"requestId": "r1", "n": 1})
     assert store.add("r2", 1, {"requestId": "r2", "n": 2})
     assert store.add("r1", 2, {"requestId": "r1", "n": 3})
@@ -28,8 +29,8 @@ def test_bodies_come_back_in_arrival_order_per_request(db_path: Path) -> None:
     store.close()
 
 
-def test_same_callback_is_stored_once_but_a_resend_with_higher_count_is_kept(db_path: Path) -> None:
-    store = SQLiteStore(db_path)
+def test_same_callback_is_stored_once_but_a_resend_with_higher_count_is_kept(backend: Backend) -> None:
+    store = backend.open()
     body = {"requestId": "r1", "b": 1, "a": 2}
     assert store.add("r1", 1, body) is True
     assert store.add("r1", 1, {"a": 2, "requestId": "r1", "b": 1}) is False  # same content, other key order
@@ -38,36 +39,43 @@ def test_same_callback_is_stored_once_but_a_resend_with_higher_count_is_kept(db_
     store.close()
 
 
-def test_different_callbacks_sharing_request_id_and_count_are_both_kept(db_path: Path) -> None:
+def test_different_callbacks_sharing_request_id_and_count_are_both_kept(backend: Backend) -> None:
     # Deactivations report one callback per device under one request id, each with callbackCount 1.
-    store = SQLiteStore(db_path)
+    store = backend.open()
     assert store.add("r1", 1, {"requestId": "r1", "deviceIds": [{"kind": "eid", "id": "1"}]})
     assert store.add("r1", 1, {"requestId": "r1", "deviceIds": [{"kind": "eid", "id": "2"}]})
     assert len(store.get("r1")) == 2
     store.close()
 
 
-def test_stored_body_keeps_key_order(db_path: Path) -> None:
-    store = SQLiteStore(db_path)
+def test_stored_body_keeps_key_order(backend: Backend) -> None:
+    store = backend.open()
     store.add("r1", 1, {"requestId": "r1", "zeta": 1, "alpha": 2})
     assert list(store.get("r1")[0]) == ["requestId", "zeta", "alpha"]
     store.close()
 
 
-def test_data_survives_reopening_and_uses_wal_with_full_sync(db_path: Path) -> None:
-    store = SQLiteStore(db_path)
+def test_data_survives_reopening(backend: Backend) -> None:
+    store = backend.open()
     store.add("r1", 1, {"requestId": "r1"})
     store.close()
-    reopened = SQLiteStore(db_path)
+    reopened = backend.open()
     assert reopened.get("r1") == [{"requestId": "r1"}]
+    assert reopened.add("r1", 1, {"requestId": "r1"}) is False
+    reopened.close()
+
+
+def test_sqlite_uses_wal_with_full_sync(db_path: Path) -> None:
+    SQLiteStore(db_path).close()
+    reopened = SQLiteStore(db_path)
     assert reopened._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert reopened._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     reopened.close()
 
 
-def test_purge_deletes_only_records_older_than_the_limit(db_path: Path) -> None:
+def test_purge_deletes_only_records_older_than_the_limit(backend: Backend) -> None:
     clock = FakeClock()
-    store = SQLiteStore(db_path, clock=clock)
+    store = backend.open(clock=clock)
     store.add("old", 1, {"requestId": "old"})
     clock.now += 10 * 86400
     store.add("new", 1, {"requestId": "new"})
@@ -79,8 +87,8 @@ def test_purge_deletes_only_records_older_than_the_limit(db_path: Path) -> None:
     store.close()
 
 
-def test_concurrent_writers_from_many_threads_lose_nothing(db_path: Path) -> None:
-    store = SQLiteStore(db_path)
+def test_concurrent_writers_from_many_threads_lose_nothing(backend: Backend) -> None:
+    store = backend.open()
     errors: list[BaseException] = []
 
     def write(worker: int) -> None:
@@ -99,5 +107,4 @@ def test_concurrent_writers_from_many_threads_lose_nothing(db_path: Path) -> Non
     assert errors == []
     assert all([b["i"] for b in store.get(f"w{w}")] == list(range(25)) for w in range(8))
     store.close()
-    count = sqlite3.connect(db_path).execute("SELECT COUNT(*) FROM callbacks").fetchone()[0]
-    assert count == 200
+    assert backend.rows() == 200

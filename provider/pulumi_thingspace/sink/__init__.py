@@ -14,6 +14,15 @@ require_server_extra("callback sink")
 from .app import create_app
 from .server import SinkServer
 from .settings import SinkSettings
-from .store import CallbackStore, SQLiteStore
+from .store import CallbackStore, StoreUnavailable, open_store
+from .store_sqlite import SQLiteStore
 
-__all__ = ["CallbackStore", "SQLiteStore", "SinkServer", "SinkSettings", "create_app"]
+__all__ = [
+    "CallbackStore",
+    "SQLiteStore",
+    "SinkServer",
+    "SinkSettings",
+    "StoreUnavailable",
+    "create_app",
+    "open_store",
+]

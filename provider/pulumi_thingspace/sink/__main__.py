@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
-import sqlite3
 import sys
 from collections.abc import Sequence
 from types import FrameType
@@ -18,12 +17,14 @@ from ..serving import bind_socket, socket_url
 from .logs import configure_logging, event
 from .server import uvicorn_server
 from .settings import SOURCES, SinkSettings, env_name
-from .store import SQLiteStore
+from .store import StoreUnavailable, open_store
 
 _HELP = {
     "host": "interface to listen on (default 127.0.0.1)",
     "port": "TCP port, 0 for a free one (default 8651)",
-    "db_path": "SQLite database file (default ./thingspace-callbacks.db)",
+    "db_path": "SQLite database file, or a postgresql://user:password@host/db URL shared by several "
+    "replicas (default ./thingspace-callbacks.db)",
+    "db_timeout": "seconds to wait for a PostgreSQL connection before answering 503 (default 5)",
     "callback_username": "username registered with the CarrierService listener",
     "callback_password": "password registered with the CarrierService listener (prefer the env var)",
     "read_token": "bearer token the provider uses to read results (prefer the env var)",
@@ -39,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Receive ThingSpace CarrierService callbacks and serve them by request id.",
     )
     for name, (option, _) in SOURCES.items():
-        metavar = "FILE" if name == "db_path" else option.lstrip("-").upper().replace("-", "_")
+        metavar = "FILE_OR_URL" if name == "db_path" else option.lstrip("-").upper().replace("-", "_")
         parser.add_argument(
             option, dest=name, default=None, metavar=metavar, help=f"{_HELP[name]}; env {env_name(name)}"
         )
@@ -70,15 +71,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_cleanly)
     try:
-        store = SQLiteStore(settings.db_path)
+        store = open_store(settings.database, timeout=settings.db_timeout)
         sock = bind_socket(settings.host, settings.port)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, StoreUnavailable) as exc:
         print(f"thingspace-callback-sink: cannot start: {exc}", file=sys.stderr)
         return 1
     try:
         url = socket_url(sock)
         print(url, flush=True)
-        event(logging.INFO, "listening", url=url, callback_url=url + settings.callback_path)
+        event(
+            logging.INFO,
+            "listening",
+            url=url,
+            callback_url=url + settings.callback_path,
+            store=settings.database_label,
+        )
         uvicorn_server(settings, store).run(sockets=[sock])
     finally:
         store.close()

@@ -11,7 +11,7 @@ import uvicorn
 from ..serving import bind_socket, socket_url
 from .app import create_app
 from .settings import SinkSettings
-from .store import CallbackStore, SQLiteStore
+from .store import CallbackStore, open_store
 
 
 def uvicorn_server(settings: SinkSettings, store: CallbackStore) -> uvicorn.Server:
@@ -24,8 +24,8 @@ class SinkServer:
     """The sink served by uvicorn in a daemon thread on ``host`` (127.0.0.1) and ``port`` (0 = free port).
 
     Use it as a context manager; ``url`` is the base URL the provider reads from and ``callback_url`` is
-    the URL to register as the CarrierService listener. Without ``store`` it opens (and later closes) a
-    SQLiteStore on ``settings.db_path``.
+    the URL to register as the CarrierService listener. Without ``store`` it opens (and later closes) the
+    store named by ``settings.database`` (PostgreSQL URL or SQLite file).
     """
 
     def __init__(
@@ -68,7 +68,7 @@ class SinkServer:
         if self._thread is not None:
             raise RuntimeError("the sink server is already running")
         sock = bind_socket(self.host, self.port)
-        self.store = self._given_store or SQLiteStore(self.settings.db_path)
+        self.store = self._given_store or open_store(self.settings.database, timeout=self.settings.db_timeout)
         self.port = sock.getsockname()[1]
         server = uvicorn_server(self.settings, self.store)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="sink")

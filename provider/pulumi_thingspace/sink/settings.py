@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .dsn import is_postgres_url, mask_password
+
 ENV_PREFIX = "THINGSPACE_SINK_"
 
 RESERVED_PATHS = ("/requests", "/healthz")
@@ -17,6 +19,7 @@ SOURCES: dict[str, tuple[str, str]] = {
     "host": ("--host", "HOST"),
     "port": ("--port", "PORT"),
     "db_path": ("--db", "DB"),
+    "db_timeout": ("--db-timeout", "DB_TIMEOUT"),
     "callback_username": ("--callback-username", "CALLBACK_USERNAME"),
     "callback_password": ("--callback-password", "CALLBACK_PASSWORD"),
     "read_token": ("--read-token", "READ_TOKEN"),
@@ -36,13 +39,17 @@ class SinkSettings:
 
     ``callback_username``/``callback_password`` are the credentials registered with the CarrierService
     listener (ThingSpace echoes them inside each callback body); ``read_token`` is the bearer token the
-    provider presents to read results.
+    provider presents to read results. ``database_url`` (a ``postgresql://`` URL, which may carry a
+    password) replaces the SQLite file ``db_path`` when set; ``db_timeout`` bounds the wait for a
+    PostgreSQL connection before a request fails with 503.
     """
 
     callback_username: str
     callback_password: str = field(repr=False)
     read_token: str = field(repr=False)
     db_path: Path = Path("thingspace-callbacks.db")
+    database_url: str | None = field(default=None, repr=False)
+    db_timeout: float = 5.0
     host: str = "127.0.0.1"
     port: int = 8651
     retention_days: float = 30.0
@@ -56,11 +63,25 @@ class SinkSettings:
                 raise ValueError(f"{option} (or {env_name(name)}) must be set and non-empty")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port {self.port} is outside 0-65535")
+        if self.database_url is not None and not is_postgres_url(self.database_url):
+            raise ValueError("the database URL must start with postgresql:// or postgres://")
+        if not self.db_timeout > 0:
+            raise ValueError("the database timeout must be greater than 0")
         if not self.retention_days > 0:
             raise ValueError("retention days must be greater than 0")
         path = self.callback_path
         if not path.startswith("/") or path.rstrip("/") in ("", *RESERVED_PATHS):
             raise ValueError(f"callback path {path!r} must start with '/' and not be one of {RESERVED_PATHS}")
+
+    @property
+    def database(self) -> str | Path:
+        """Where callbacks are stored: the PostgreSQL URL when set, otherwise the SQLite file."""
+        return self.database_url or self.db_path
+
+    @property
+    def database_label(self) -> str:
+        """``database`` fit for logs: the URL with its password masked, or the file path."""
+        return mask_password(self.database_url) if self.database_url else str(self.db_path)
 
     @property
     def retention_seconds(self) -> float:
@@ -78,7 +99,11 @@ class SinkSettings:
             value = options.get(name)
             if value is None:
                 value = env.get(env_name(name)) or None
-            if value is not None:
+            if value is None:
+                continue
+            if name == "db_path" and is_postgres_url(str(value)):
+                values["database_url"] = str(value)
+            else:
                 values[name] = _convert(name, value)
         for name in ("callback_username", "callback_password", "read_token"):
             values.setdefault(name, "")
@@ -90,7 +115,7 @@ def _convert(name: str, value: Any) -> Any:
     try:
         if name == "port":
             return int(value)
-        if name == "retention_days":
+        if name in ("retention_days", "db_timeout"):
             return float(value)
     except ValueError:
         raise ValueError(f"{option} (or {env_name(name)}) must be a number") from None

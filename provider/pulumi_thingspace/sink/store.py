@@ -1,29 +1,25 @@
-"""Durable storage of received CarrierService callbacks, keyed by request id."""
+"""Durable storage of received CarrierService callbacks, keyed by request id: the interface and a factory.
+
+Two implementations share it: ``store_sqlite.SQLiteStore`` (one embedded file, one replica) and
+``store_postgres.PostgresStore`` (one database shared by several replicas).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import sqlite3
-import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS callbacks (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    request_id TEXT NOT NULL,
-    callback_count INTEGER NOT NULL,
-    digest TEXT NOT NULL,
-    received_at REAL NOT NULL,
-    body TEXT NOT NULL,
-    UNIQUE (request_id, callback_count, digest)
-);
-CREATE INDEX IF NOT EXISTS callbacks_received_at ON callbacks (received_at);
-"""
+from .dsn import is_postgres_url, mask_password
+
+
+class StoreUnavailable(Exception):
+    """The store could not be opened; the message never contains a database password."""
 
 
 def canonical_json(body: dict[str, Any]) -> str:
@@ -31,15 +27,22 @@ def canonical_json(body: dict[str, Any]) -> str:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def callback_record(body: dict[str, Any]) -> tuple[str, str]:
+    """``(digest, text)`` of a body: the digest ignores key order, the text keeps the order sent."""
+    digest = hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+    return digest, json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+
+
 class CallbackStore(ABC):
     """Where the sink keeps callback bodies until the provider has read them.
 
-    A store for several sink replicas (for example PostgreSQL) implements the same four methods.
+    Every implementation keeps the same uniqueness rule: one record per (request id, ``callbackCount``,
+    digest of the body), so a callback received twice, by one replica or by two, is stored once.
     """
 
     @abstractmethod
     def add(self, request_id: str, callback_count: int, body: dict[str, Any]) -> bool:
-        """Store ``body`` durably before returning; False when the same callback is already stored.
+        """Store ``body`` durably (committed) before returning; False when the same callback is stored.
 
         A callback is the same when its request id, its ``callbackCount`` and its content are equal:
         ThingSpace's resends carry a higher ``callbackCount`` and are kept as separate records, while a
@@ -64,60 +67,31 @@ class CallbackStore(ABC):
         self.get("")
 
 
-class SQLiteStore(CallbackStore):
-    """A single-file SQLite store in WAL mode with ``synchronous=FULL``.
+def describe(target: str | Path) -> str:
+    """A printable name for a store target: the file path, or the URL with its password masked."""
+    text = str(target)
+    return mask_password(text) if is_postgres_url(text) else text
 
-    A write that ``add`` acknowledged is on disk, so it survives the process being killed. One
-    connection guarded by a lock serves every thread; SQLite serialises writers anyway.
+
+def open_store(
+    target: str | Path, *, timeout: float = 5.0, clock: Callable[[], float] = time.time
+) -> CallbackStore:
+    """Open the store named by ``target``: a ``postgresql://`` URL or a SQLite file path.
+
+    ``timeout`` bounds how long PostgreSQL operations wait for a connection. Raises StoreUnavailable
+    (with the password masked) when the store cannot be opened.
     """
+    if isinstance(target, str) and is_postgres_url(target):
+        try:
+            from .store_postgres import PostgresStore
+        except ModuleNotFoundError as exc:
+            raise StoreUnavailable(
+                f"PostgreSQL storage needs {exc.name}: pip install 'pulumi-thingspace[postgres]'"
+            ) from None
+        return PostgresStore(target, timeout=timeout, clock=clock)
+    from .store_sqlite import SQLiteStore
 
-    def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time) -> None:
-        """Open (creating if needed) the database file at ``path``."""
-        self.path = Path(path)
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
-
-    def __repr__(self) -> str:
-        return f"SQLiteStore({str(self.path)!r})"
-
-    def add(self, request_id: str, callback_count: int, body: dict[str, Any]) -> bool:
-        """Insert the body unless the same callback is stored already (see CallbackStore.add)."""
-        # The digest ignores key order; the stored text keeps the order ThingSpace sent.
-        digest = hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
-        text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
-        with self._lock:
-            cur = self._db.execute(
-                "INSERT OR IGNORE INTO callbacks (request_id, callback_count, digest, received_at, body) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (request_id, callback_count, digest, self._clock(), text),
-            )
-            return cur.rowcount == 1
-
-    def get(self, request_id: str) -> list[dict[str, Any]]:
-        """Every stored body for ``request_id`` in arrival order."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT body FROM callbacks WHERE request_id = ? ORDER BY id", (request_id,)
-            ).fetchall()
-        return [json.loads(row[0]) for row in rows]
-
-    def purge(self, older_than_seconds: float) -> int:
-        """Delete records older than ``older_than_seconds``."""
-        cutoff = self._clock() - older_than_seconds
-        with self._lock:
-            cur = self._db.execute("DELETE FROM callbacks WHERE received_at < ?", (cutoff,))
-            return cur.rowcount
-
-    def ping(self) -> None:
-        """Run a trivial query so a broken database shows up in health checks."""
-        with self._lock:
-            self._db.execute("SELECT 1").fetchone()
-
-    def close(self) -> None:
-        """Close the connection (idempotent)."""
-        with self._lock:
-            self._db.close()
+    try:
+        return SQLiteStore(target, clock=clock)
+    except sqlite3.Error as exc:
+        raise StoreUnavailable(f"cannot open SQLite database {describe(target)}: {exc}") from None
