@@ -72,9 +72,10 @@ class PostgresStore(CallbackStore):
             self.schema_version = self._migrate(extra)
         except psycopg.Error as exc:
             raise StoreUnavailable(f"cannot use PostgreSQL at {self.label}: {scrub(str(exc), url)}") from None
+        # Autocommit: each statement is its own transaction, committed before execute() returns.
         self._pool = ConnectionPool(
             url,
-            kwargs=extra,
+            kwargs={**extra, "autocommit": True},
             min_size=1,
             max_size=max_connections,
             timeout=timeout,
@@ -108,15 +109,14 @@ class PostgresStore(CallbackStore):
     def add(self, request_id: str, callback_count: int, body: dict[str, Any]) -> bool:
         """Insert the body unless the same callback is stored already, by any replica."""
         digest, text = callback_record(body)
-        with self._pool.connection() as conn:  # commits on leaving the block, before we answer
-            cur = conn.execute(
+        with self._pool.connection() as conn:
+            cur = conn.execute(  # committed when it returns: autocommit
                 "INSERT INTO callbacks (request_id, callback_count, digest, received_at, body) "
                 "VALUES (%s, %s, %s, %s, %s) "
                 "ON CONFLICT ON CONSTRAINT callbacks_natural_key DO NOTHING",
                 (request_id, callback_count, digest, self._clock(), text),
             )
-            added = cur.rowcount == 1
-        return added
+            return cur.rowcount == 1
 
     def get(self, request_id: str) -> list[dict[str, Any]]:
         """Every stored body for ``request_id`` in arrival order, whichever replica received it."""
