@@ -13,12 +13,15 @@ from pulumi.dynamic import ConfigureRequest, Resource, ResourceProvider
 from ..client import Credentials, ThingSpaceClient
 from ..config import ProviderSettings
 from ..results import CallbackResults
+from . import reporting
 
 PROVIDER_KEY = "__provider"
 
 _CLIENTS: dict[ProviderSettings, ThingSpaceClient] = {}
 _CLIENTS_LOCK = threading.Lock()
 _WARNED: set[str] = set()
+
+reporting.install()  # a no-op outside the SDK's provider server
 
 
 def shared_client(settings: ProviderSettings) -> ThingSpaceClient:
