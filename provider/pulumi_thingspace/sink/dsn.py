@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 POSTGRES_SCHEMES = ("postgresql", "postgres")
@@ -26,6 +27,12 @@ def mask_password(url: str) -> str:
     netloc = f"{user}{colon and ':' + MASK}{at}{hosts}"
     query = "&".join(f"password={MASK}" if p.startswith("password=") else p for p in query.split("&"))
     return f"{scheme}{sep}{netloc}{slash}{path}{question}{query}{hash_}{fragment}"
+
+
+def describe(target: str | Path) -> str:
+    """A printable name for a store target: the file path, or the URL with its password masked."""
+    text = str(target)
+    return mask_password(text) if is_postgres_url(text) else text
 
 
 def passwords(url: str) -> list[str]:

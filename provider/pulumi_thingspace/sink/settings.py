@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .dsn import is_postgres_url, mask_password
+from .dsn import describe, is_postgres_url
 
 ENV_PREFIX = "THINGSPACE_SINK_"
 
@@ -81,7 +81,7 @@ class SinkSettings:
     @property
     def database_label(self) -> str:
         """``database`` fit for logs: the URL with its password masked, or the file path."""
-        return mask_password(self.database_url) if self.database_url else str(self.db_path)
+        return describe(self.database)
 
     @property
     def retention_seconds(self) -> float:

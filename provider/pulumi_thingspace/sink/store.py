@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .dsn import is_postgres_url, mask_password
+from .dsn import describe, is_postgres_url
 
 
 class StoreUnavailable(Exception):
@@ -65,12 +65,6 @@ class CallbackStore(ABC):
     def ping(self) -> None:
         """Raise when the store cannot be used (health checks); the default reads an unused id."""
         self.get("")
-
-
-def describe(target: str | Path) -> str:
-    """A printable name for a store target: the file path, or the URL with its password masked."""
-    text = str(target)
-    return mask_password(text) if is_postgres_url(text) else text
 
 
 def open_store(
