@@ -1,7 +1,9 @@
 """Pulumi provider for Verizon ThingSpace fleet state.
 
 Resources: ``UsageSegmentationLabels``, ``UsageSegmentationLabel``, ``FotaLicenseAssignment``,
-``DeviceRetirement`` and ``CallbackListener``. ``ThingSpaceClient`` is the HTTP client they use, usable on
+``DeviceRetirement`` and ``CallbackListener``; for large fleets the compact forms
+``UsageSegmentationLabelBundle``, ``FotaLicenseBundle`` and ``DeviceRetirementBundle``.
+``ThingSpaceClient`` is the HTTP client they use, usable on
 its own. Resource classes are loaded on first use so that the client, simulator and sink do not import
 the Pulumi SDK.
 """
@@ -18,9 +20,12 @@ if TYPE_CHECKING:
         CallbackListener,
         DeviceArgs,
         DeviceRetirement,
+        DeviceRetirementBundle,
         FotaLicenseAssignment,
+        FotaLicenseBundle,
         LabelArgs,
         UsageSegmentationLabel,
+        UsageSegmentationLabelBundle,
         UsageSegmentationLabels,
     )
 
@@ -28,9 +33,12 @@ _RESOURCES = {
     "CallbackListener",
     "DeviceArgs",
     "DeviceRetirement",
+    "DeviceRetirementBundle",
     "FotaLicenseAssignment",
+    "FotaLicenseBundle",
     "LabelArgs",
     "UsageSegmentationLabel",
+    "UsageSegmentationLabelBundle",
     "UsageSegmentationLabels",
 }
 
@@ -39,10 +47,13 @@ __all__ = [
     "Credentials",
     "DeviceArgs",
     "DeviceRetirement",
+    "DeviceRetirementBundle",
     "FotaLicenseAssignment",
+    "FotaLicenseBundle",
     "LabelArgs",
     "ThingSpaceClient",
     "UsageSegmentationLabel",
+    "UsageSegmentationLabelBundle",
     "UsageSegmentationLabels",
 ]
 

@@ -15,6 +15,7 @@ import pytest
 from pulumi.dynamic import Resource
 
 from pulumi_thingspace import resources as resource_module
+from pulumi_thingspace.models.bundles import LabelBundleState, LicenseBundleState, RetirementBundleState
 from pulumi_thingspace.models.resources import LabelsState, LicenseState, ListenerState, RetirementState
 from pulumi_thingspace.resources.checking import check_inputs
 from pulumi_thingspace.schema import build_schema, render_reference, update_readme
@@ -72,6 +73,28 @@ SAMPLES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "adopt": False,
         },
         ListenerState(listener_id=f"{ACCOUNT}/CarrierService").model_dump(),
+    ),
+    "UsageSegmentationLabelBundle": (
+        {"account_name": ACCOUNT, "labels": f'["{EID}","VIN","XX1"]'},
+        LabelBundleState(
+            label_count=1, labels_sha256="0" * 64, request_ids=["r1"], verified=True
+        ).model_dump(),
+    ),
+    "FotaLicenseBundle": (
+        {"account_name": ACCOUNT, "device_imeis": IMEI, "api_version": "v1", "adopt": True},
+        LicenseBundleState(
+            imei_count=1, device_imeis_sha256="0" * 64, lic_count=10, lic_used_count=1
+        ).model_dump(),
+    ),
+    "DeviceRetirementBundle": (
+        {
+            "account_name": ACCOUNT,
+            "devices": f"iccid:{ICCID}",
+            "deactivate_first": True,
+            "etf_waiver": False,
+            "deactivate_timeout_seconds": 30.5,
+        },
+        RetirementBundleState(device_count=1, devices_sha256="0" * 64, deleted_count=1).model_dump(),
     ),
 }
 

@@ -75,6 +75,25 @@ def check_identifier(kind: DeviceKind, value: str) -> str:
     return value
 
 
+def all_match(kind: DeviceKind, values: list[str]) -> bool:
+    """True when every one of ``values`` is in the format of ``kind``: one regular-expression pass."""
+    if not values:
+        return True
+    joined = "\n".join(values) + "\n"
+    # A value holding a newline would split in two; the count keeps one line per value.
+    return joined.count("\n") == len(values) and _batch_pattern(kind).fullmatch(joined) is not None
+
+
+def _batch_pattern(kind: DeviceKind) -> re.Pattern[str]:
+    pattern = _BATCH.get(kind)
+    if pattern is None:
+        pattern = _BATCH[kind] = _ascii(f"(?:(?:{_FORMATS[kind][0].pattern})\n)+")
+    return pattern
+
+
+_BATCH: dict[DeviceKind, re.Pattern[str]] = {}
+
+
 def checksum_warning(kind: DeviceKind, value: str) -> str | None:
     """Return a warning when a well-formed identifier fails its standard checksum, else None."""
     if kind in (DeviceKind.IMEI, DeviceKind.ICCID) and not luhn_valid(value):

@@ -38,6 +38,33 @@ class ResourceArgs(BaseModel):
         return [n for n, f in cls.model_fields.items() if (f.json_schema_extra or {}).get("replace")]  # type: ignore[union-attr]
 
 
+ApiVersion = Annotated[
+    Literal["v1", "v3"], Field(description="FOTA API version: v3 (LWM2M, current) or v1 (deprecated).")
+]
+AdoptLicenses = Annotated[
+    bool,
+    Field(
+        description="Take ownership of licenses the devices already held, so that destroy removes them too."
+    ),
+]
+DeactivateFirst = Annotated[
+    bool, Field(description="Deactivate active devices (reason code FF) before deleting them.")
+]
+EtfWaiver = Annotated[
+    bool | None,
+    Field(description="Early termination fee waiver for deactivation; required with deactivate_first."),
+]
+DeactivateTimeout = Annotated[
+    float, Field(gt=0, description="How long to wait for deactivated devices to reach the deactive state.")
+]
+
+
+def require_waiver(deactivate_first: bool, etf_waiver: bool | None) -> None:
+    """Deactivation charges an early termination fee: the waiver must be chosen explicitly."""
+    if deactivate_first and etf_waiver is None:
+        raise ValueError("etf_waiver: must be set explicitly (true or false) when deactivate_first is true")
+
+
 def map_form(parse_key: Callable[[str, Any], Any]) -> BeforeValidator:
     """Accept the checked (map) form of a device set as input too, e.g. from refreshed state."""
 
@@ -113,13 +140,8 @@ class LicenseArgs(ResourceArgs):
         description="IMEIs (15 digits) that must hold a FOTA license. "
         "Checked and stored as a map IMEI -> true.",
     )
-    api_version: Literal["v1", "v3"] = Field(
-        default="v3", description="FOTA API version: v3 (LWM2M, current) or v1 (deprecated)."
-    )
-    adopt: bool = Field(
-        default=False,
-        description="Take ownership of licenses the devices already held, so that destroy removes them too.",
-    )
+    api_version: ApiVersion = "v3"
+    adopt: AdoptLicenses = False
 
     def imeis(self) -> list[str]:
         """Distinct IMEIs, sorted."""
@@ -149,25 +171,13 @@ class RetirementArgs(ResourceArgs):
         description="Devices to delete from the account: objects with kind (eid, iccid, imei, ...) and id. "
         "Checked and stored as a map `<kind>:<id>` -> true.",
     )
-    deactivate_first: bool = Field(
-        default=False, description="Deactivate active devices (reason code FF) before deleting them."
-    )
-    etf_waiver: bool | None = Field(
-        default=None,
-        description="Early termination fee waiver for deactivation; required with deactivate_first.",
-    )
-    deactivate_timeout_seconds: float = Field(
-        default=600.0,
-        gt=0,
-        description="How long to wait for deactivated devices to reach the deactive state.",
-    )
+    deactivate_first: DeactivateFirst = False
+    etf_waiver: EtfWaiver = None
+    deactivate_timeout_seconds: DeactivateTimeout = 600.0
 
     @model_validator(mode="after")
     def _waiver(self) -> RetirementArgs:
-        if self.deactivate_first and self.etf_waiver is None:
-            raise ValueError(
-                "etf_waiver: must be set explicitly (true or false) when deactivate_first is true"
-            )
+        require_waiver(self.deactivate_first, self.etf_waiver)
         return self
 
     def device_keys(self) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from pulumi.dynamic import CheckFailure, CheckResult, DiffResult
@@ -49,6 +50,11 @@ def check_inputs(model: type[ResourceArgs], news: dict[str, Any]) -> CheckResult
     twice.
     """
     raw = own(news)
+    try:
+        # Known inputs (every up, most previews) validate at once; only a failure looks for unknowns.
+        return CheckResult(model.model_validate(raw).checked(), [])
+    except ValidationError:
+        pass
     unknown = {k for k, v in raw.items() if contains_unknown(v)}
     known = {k: v for k, v in raw.items() if k not in unknown}
     try:
@@ -71,7 +77,7 @@ def check_inputs(model: type[ResourceArgs], news: dict[str, Any]) -> CheckResult
 
 def failure_input(failure: CheckFailure) -> str:
     """The input a failure concerns: its property, or the root of the path its reason starts with."""
-    return failure.property or re.split(r"[\[.:]", failure.reason, maxsplit=1)[0]
+    return failure.property or re.split(r"[\[.: ]", failure.reason, maxsplit=1)[0]
 
 
 def diff_inputs(
@@ -80,15 +86,20 @@ def diff_inputs(
     news: dict[str, Any],
     *,
     delete_before_replace: bool = False,
+    skip: Iterable[str] = (),
+    also_changed: Iterable[str] = (),
 ) -> DiffResult:
-    """Compare only the resource's own inputs; say which changes force a replacement."""
-    replace_fields = set(model.replace_fields())
-    changed: list[str] = []
+    """Compare only the resource's own inputs (but ``skip``); say which changes force a replacement."""
+    skipped = set(skip)
+    changed: list[str] = list(also_changed)
     for name, field in model.model_fields.items():
+        if name in skipped:
+            continue
         default = None if field.is_required() else field.get_default(call_default_factory=True)
-        new = news.get(name, default)
-        if contains_unknown(new) or _normal(olds.get(name, default)) != _normal(new):
+        # An unknown new value never equals a recorded one, so no walk for unknowns is needed.
+        if not _equal(olds.get(name, default), news.get(name, default)):
             changed.append(name)
+    replace_fields = set(model.replace_fields())
     replaces = [n for n in changed if n in replace_fields]
     return DiffResult(
         changes=bool(changed),
@@ -97,14 +108,12 @@ def diff_inputs(
     )
 
 
-def _normal(value: Any) -> Any:
-    # The engine turns every number into a float; compare numbers as numbers.
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, dict):
-        return {k: _normal(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_normal(v) for v in value]
-    return value
+def _equal(old: Any, new: Any) -> bool:
+    """Equal as the engine means it, without copying: numbers as numbers (3 == 3.0), tuples as lists."""
+    if old == new:
+        return True
+    if isinstance(old, (list, tuple)) and isinstance(new, (list, tuple)):
+        return len(old) == len(new) and all(map(_equal, old, new))
+    if isinstance(old, dict) and isinstance(new, dict):
+        return old.keys() == new.keys() and all(_equal(v, new[k]) for k, v in old.items())
+    return False

@@ -36,9 +36,13 @@ class LicenseProvider(ThingSpaceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Assign a license to every IMEI; already-licensed devices count as success."""
         args = LicenseArgs.model_validate(own(props))
+        return CreateResult(uuid.uuid4().hex, {**args.checked(), **self.assign_all(args).model_dump()})
+
+    def assign_all(self, args: LicenseArgs) -> LicenseState:
+        """Assign a license to every IMEI of ``args``; raise naming every device that failed."""
         state, failures = self._assign(args, args.imeis(), LicenseState())
         self._raise(args, "license assignment", failures, len(args.imeis()))
-        return CreateResult(uuid.uuid4().hex, {**args.checked(), **state.model_dump()})
+        return state
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Ask ThingSpace which IMEIs hold a license; a lost license disappears from state."""
@@ -57,7 +61,11 @@ class LicenseProvider(ThingSpaceProvider):
         """Assign the added IMEIs, remove the dropped ones this resource owns."""
         args = LicenseArgs.model_validate(own(news))
         state = LicenseState.model_validate({k: v for k, v in olds.items() if k in LicenseState.model_fields})
-        old = set(olds.get("device_imeis") or {})
+        state = self.change(args, set(olds.get("device_imeis") or {}), state)
+        return UpdateResult({**args.checked(), **state.model_dump()})
+
+    def change(self, args: LicenseArgs, old: set[str], state: LicenseState) -> LicenseState:
+        """Assign the IMEIs added since ``old``, remove the dropped ones this resource owns."""
         new = set(args.imeis())
         if args.adopt:
             state.owned_imeis = sorted(set(state.owned_imeis) | (old & new))
@@ -68,20 +76,24 @@ class LicenseProvider(ThingSpaceProvider):
         added = sorted(new - old)
         state, failures = self._assign(args, added, state)
         self._raise(args, "license change", removal_failures + failures, len(added) + len(dropped))
-        return UpdateResult({**args.checked(), **state.model_dump()})
+        return state
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Remove the licenses this resource owns; a device already without one is fine."""
         args = LicenseArgs.model_validate({k: props[k] for k in LicenseArgs.model_fields if k in props})
-        owned = sorted(props.get("owned_imeis") or [])
+        self.remove_owned(args, sorted(props.get("owned_imeis") or []))
+
+    def remove_owned(self, args: LicenseArgs, owned: list[str]) -> None:
+        """Remove the licenses of ``owned``; raise naming every device that failed."""
         if owned:
             _, failures = self._remove(args, owned, LicenseState())
             self._raise(args, "license removal", failures, len(owned))
 
-    @staticmethod
-    def _raise(args: LicenseArgs, action: str, failures: list[tuple[str, str]], total: int) -> None:
+    kind = "FotaLicenseAssignment"
+
+    def _raise(self, args: LicenseArgs, action: str, failures: list[tuple[str, str]], total: int) -> None:
         if failures:
-            what = f"FotaLicenseAssignment in account {args.account_name}"
+            what = f"{self.kind} in account {args.account_name}"
             raise DeviceFailuresError(what, action, failures, total)
 
     def _assign(

@@ -11,6 +11,14 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from ..config import SETTINGS
+from ..models.bundles import (
+    LabelBundleArgs,
+    LabelBundleState,
+    LicenseBundleArgs,
+    LicenseBundleState,
+    RetirementBundleArgs,
+    RetirementBundleState,
+)
 from ..models.devices import ValidDeviceId
 from ..models.identifiers import KIND_NAMES
 from ..models.labels import DeviceLabel
@@ -29,8 +37,11 @@ from ..models.resources import (
 from ..resources import (
     CallbackListener,
     DeviceRetirement,
+    DeviceRetirementBundle,
     FotaLicenseAssignment,
+    FotaLicenseBundle,
     UsageSegmentationLabel,
+    UsageSegmentationLabelBundle,
     UsageSegmentationLabels,
 )
 from .reference import render_reference, update_readme
@@ -66,6 +77,9 @@ RESOURCES: tuple[ResourceModels, ...] = (
     ResourceModels(FotaLicenseAssignment, LicenseArgs, LicenseState),
     ResourceModels(DeviceRetirement, RetirementArgs, RetirementState),
     ResourceModels(CallbackListener, ListenerArgs, ListenerState),
+    ResourceModels(UsageSegmentationLabelBundle, LabelBundleArgs, LabelBundleState),
+    ResourceModels(FotaLicenseBundle, LicenseBundleArgs, LicenseBundleState),
+    ResourceModels(DeviceRetirementBundle, RetirementBundleArgs, RetirementBundleState),
 )
 
 # Element models of list inputs; the single-label inputs document the same three fields.

@@ -1,0 +1,125 @@
+"""``UsageSegmentationLabelBundle``: a large label set that crosses Pulumi as one text value."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path, PurePath
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from ..models.bundles import LabelBundleArgs
+from ..models.compact import label_key, label_text, parse_labels
+from .base import ThingSpaceProvider, ThingSpaceResource, own
+from .bundle import BundleForm, check_bundle, diff_bundle, line_delta, recorded_inputs
+from .label_sync import LabelPlan, apply_labels
+from .labels import LabelArgs
+
+FORM = BundleForm("labels", parse_labels, "label_count", key_of=label_key)
+KIND = "UsageSegmentationLabelBundle"
+
+
+def label_map(lines: Iterable[str]) -> dict[str, str]:
+    """``{"<eid>/<name>": value}`` of canonical label lines."""
+    rows = json.loads("[" + ",".join(lines) + "]")
+    return {f"{d}/{n}": v for d, n, v in rows}
+
+
+class LabelBundleProvider(ThingSpaceProvider):
+    """The label-set lifecycle of ``label_sync`` on a canonical text: deltas computed line by line."""
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate every label in one pass; store canonical text, hash, count and change summary."""
+        return check_bundle(FORM, LabelBundleArgs, olds, news)
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Labels compared by hash; only the account forces a replacement."""
+        return diff_bundle(FORM, LabelBundleArgs, olds, news)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Set every label."""
+        inputs = FORM.outputs(own(props))
+        plan = LabelPlan({}, label_map(FORM.text(inputs).split("\n")))
+        change = apply_labels(self, KIND, inputs["account_name"], plan)
+        outs = {**inputs, "request_ids": change.request_ids, "verified": change.verified}
+        return CreateResult(uuid.uuid4().hex, outs)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Labels are write-only in ThingSpace: return the recorded state unchanged."""
+        outs = own(props)
+        return ReadResult(id_, outs, recorded_inputs(FORM, LabelBundleArgs, outs))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Send only the difference: removed lines removed first, then added lines set."""
+        inputs = FORM.outputs(own(news))
+        removed, added = line_delta(FORM.text(olds), FORM.text(inputs))
+        plan = LabelPlan(label_map(removed) if removed else {}, label_map(added) if added else {})
+        verified = bool(olds.get("verified"))
+        request_ids = list(olds.get("request_ids") or [])
+        if plan.remove or plan.set:
+            change = apply_labels(self, KIND, inputs["account_name"], plan)
+            request_ids, verified = change.request_ids, verified and change.verified
+        return UpdateResult({**inputs, "request_ids": request_ids, "verified": verified})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Remove every label this resource set."""
+        text = FORM.text(props)
+        if text:
+            apply_labels(self, KIND, props["account_name"], LabelPlan(label_map(text.split("\n")), {}))
+
+
+def labels_from(labels: Any) -> Any:
+    """Label text from ``LabelArgs`` or dicts (in the given order) or a file path; Outputs alike."""
+    if isinstance(labels, pulumi.Output):
+        return labels.apply(labels_from)
+    if isinstance(labels, str):
+        return labels
+    if isinstance(labels, PurePath):
+        return Path(labels).read_text(encoding="utf-8")
+    rows = []
+    for item in labels:
+        if isinstance(item, LabelArgs):
+            rows.append((item.device_id, item.name, item.value))
+        else:
+            rows.append((item.get("device_id"), item.get("name"), item.get("value")))
+    return label_text(rows)
+
+
+class UsageSegmentationLabelBundle(
+    ThingSpaceResource, module="thingspace", name="UsageSegmentationLabelBundle"
+):
+    """Usage segmentation labels for a large fleet, passed to Pulumi as one canonical text.
+
+    Same lifecycle as ``UsageSegmentationLabels`` (updates send only the difference), but the set
+    crosses the engine as one string and diff compares its SHA-256, so previews stay fast at 100,000
+    labels. A preview shows changed labels as changed lines and ``change_summary``. ``labels`` is a list
+    of label objects, text (JSON lines or CSV with the header ``device_id,name,value``) or a
+    ``pathlib.Path`` to such a file (line numbers in errors are the file's).
+    """
+
+    account_name: pulumi.Output[str]
+    labels: pulumi.Output[str]
+    label_count: pulumi.Output[int]
+    labels_sha256: pulumi.Output[str]
+    request_ids: pulumi.Output[list[str]]
+    verified: pulumi.Output[bool]
+
+    def __init__(
+        self,
+        resource_name: str,
+        account_name: pulumi.Input[str],
+        labels: pulumi.Input[str | Path | Sequence[LabelArgs | Mapping[str, Any]]],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {
+            "account_name": account_name,
+            "labels": labels_from(labels),
+            "label_count": None,
+            "labels_sha256": None,
+            "request_ids": None,
+            "verified": None,
+        }
+        super().__init__(LabelBundleProvider(), resource_name, props, opts)

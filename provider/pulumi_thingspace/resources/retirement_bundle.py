@@ -1,0 +1,127 @@
+"""``DeviceRetirementBundle``: a large set of devices to delete, crossing Pulumi as one text value."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from ..models.bundles import RetirementBundleArgs
+from ..models.compact import parse_devices
+from ..models.resources import RetirementArgs
+from .base import ThingSpaceResource, notify, own
+from .bundle import BundleForm, check_bundle, diff_bundle, line_delta, recorded_inputs, reset_text
+from .license_bundle import one_per_line
+from .retirement import DeviceArgs, RetirementProvider
+
+FORM = BundleForm("devices", parse_devices, "device_count")
+
+
+def _args(props: dict[str, Any]) -> RetirementArgs:
+    # The set was validated in check; the retirement steps need only the account and the options.
+    return RetirementArgs.model_construct(
+        account_name=props["account_name"],
+        devices=[],
+        deactivate_first=bool(props.get("deactivate_first", False)),
+        etf_waiver=props.get("etf_waiver"),
+        deactivate_timeout_seconds=float(props.get("deactivate_timeout_seconds", 600.0)),
+    )
+
+
+def _counts(retired: dict[str, str]) -> dict[str, int]:
+    deleted = sum(1 for outcome in retired.values() if outcome == "deleted")
+    return {"deleted_count": deleted, "absent_count": len(retired) - deleted}
+
+
+class RetirementBundleProvider(RetirementProvider):
+    """The ``DeviceRetirement`` lifecycle on a canonical ``<kind>:<id>`` text; delete touches nothing."""
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate every identifier in one pass; store canonical text, hash, count and change summary."""
+        return check_bundle(FORM, RetirementBundleArgs, olds, news)
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Devices compared by hash; only the account forces a replacement."""
+        return diff_bundle(FORM, RetirementBundleArgs, olds, news)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Check every device's state, then (deactivate and) delete them in chunks of 100."""
+        inputs = FORM.outputs(own(props))
+        retired = self._retire(_args(inputs), FORM.text(inputs).split("\n"))
+        return CreateResult(uuid.uuid4().hex, {**inputs, **_counts(retired)})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """A device that exists again leaves the set, so the next ``up`` retires it again."""
+        outs = own(props)
+        keys = FORM.text(outs).split("\n")
+        back = set(self._lookup(outs["account_name"], keys))
+        for key in sorted(back):
+            notify(f"device {key} exists again in account {outs['account_name']}; the next up retires it")
+        if back:
+            outs = reset_text(FORM, outs, [k for k in keys if k not in back])
+        return ReadResult(id_, outs, recorded_inputs(FORM, RetirementBundleArgs, outs))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Retire devices added to the set; devices removed from it are left alone."""
+        inputs = FORM.outputs(own(news))
+        _, added = line_delta(FORM.text(olds), FORM.text(inputs))
+        retired = self._retire(_args(inputs), added) if added else {}
+        return UpdateResult({**inputs, **_counts(retired)})
+
+
+class DeviceRetirementBundle(ThingSpaceResource, module="thingspace", name="DeviceRetirementBundle"):
+    """Devices deleted from an account, for large sets: one ``<kind>:<id>`` per line. DESTRUCTIVE.
+
+    Same lifecycle as ``DeviceRetirement`` (use ``protect=True``; deleting the resource never restores
+    devices); diff compares the set's SHA-256 and a preview lists added devices in ``change_summary``.
+    """
+
+    account_name: pulumi.Output[str]
+    devices: pulumi.Output[str]
+    deactivate_first: pulumi.Output[bool]
+    etf_waiver: pulumi.Output[bool]
+    deactivate_timeout_seconds: pulumi.Output[float]
+    device_count: pulumi.Output[int]
+    devices_sha256: pulumi.Output[str]
+    deleted_count: pulumi.Output[int]
+    absent_count: pulumi.Output[int]
+
+    def __init__(
+        self,
+        resource_name: str,
+        account_name: pulumi.Input[str],
+        devices: pulumi.Input[str | Sequence[DeviceArgs | Mapping[str, Any] | str]],
+        deactivate_first: pulumi.Input[bool] = False,
+        etf_waiver: pulumi.Input[bool] | None = None,
+        deactivate_timeout_seconds: pulumi.Input[float] = 600.0,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {
+            "account_name": account_name,
+            "devices": device_lines(devices),
+            "deactivate_first": deactivate_first,
+            "etf_waiver": etf_waiver,
+            "deactivate_timeout_seconds": deactivate_timeout_seconds,
+            **dict.fromkeys(("device_count", "devices_sha256", "deleted_count", "absent_count")),
+        }
+        super().__init__(RetirementBundleProvider(), resource_name, props, opts)
+
+
+def device_lines(devices: Any) -> Any:
+    """``DeviceArgs``, ``{kind, id}`` dicts or ``kind:id`` strings as text, one device per line."""
+    if isinstance(devices, pulumi.Output):
+        return devices.apply(device_lines)
+    if isinstance(devices, str):
+        return devices
+    lines = []
+    for d in devices:
+        if isinstance(d, DeviceArgs):
+            lines.append(f"{d.kind}:{d.id}")
+        elif isinstance(d, Mapping):
+            lines.append(f"{d.get('kind')}:{d.get('id')}")
+        else:
+            lines.append(str(d))
+    return one_per_line(lines)

@@ -1,0 +1,196 @@
+"""Bundles through the SDK's provider server (offline harness) against the simulator and a sink."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pulumi
+import pytest
+from compact_kit import (
+    ACCOUNT,
+    HOOK_PASSWORD,
+    HOOK_USER,
+    LABELS_PATH,
+    SECRETS,
+    api_counts,
+    engine_for,
+    stack_config,
+    text_of,
+)
+
+import pulumi_thingspace as thingspace
+from pulumi_thingspace.simulator import SimulatorServer
+from pulumi_thingspace.sink import SinkServer
+from pulumi_thingspace.testing import Engine, ProviderOperationError
+
+MISSING_EID = "89049032000001009999999999999999"  # well-formed, not in the fleet
+FORCED = "Simulated failure for this device"
+
+
+def named_devices(message: str) -> set[str]:
+    """The devices a failure lists, one ``  - <device>: <reason>`` line each."""
+    return set(re.findall(r"^\s+- (\S+)(?: \(\w+\))?: ", message, re.MULTILINE))
+
+
+def bundle(labels: dict[str, str], sink: SinkServer | None = None) -> Callable[[], None]:
+    """A program with one label bundle; with a sink, behind a listener posting to it."""
+
+    def program() -> None:
+        opts = None
+        if sink is not None:
+            listener = thingspace.CallbackListener(
+                "carrier",
+                account_name=ACCOUNT,
+                url=sink.callback_url,
+                username=HOOK_USER,
+                password=HOOK_PASSWORD,
+            )
+            opts = pulumi.ResourceOptions(depends_on=[listener])
+        thingspace.UsageSegmentationLabelBundle(
+            "fleet", account_name=ACCOUNT, labels=text_of(labels), opts=opts
+        )
+
+    return program
+
+
+def fleet(sim: SimulatorServer, count: int, state: str = "active") -> list[dict[str, str]]:
+    return [dict(d.ids) for d in sim.state.add_synthetic_devices(ACCOUNT, count, state)]
+
+
+def test_label_bundle_lifecycle_sends_only_the_delta(sim: SimulatorServer, tmp_path: Path) -> None:
+    eids = [d["eid"] for d in fleet(sim, 30)]
+    labels = {e: f"VIN{i:05d}" for i, e in enumerate(eids)}
+    with engine_for(tmp_path, stack_config(sim.url)) as engine:
+        sim.state.reset_request_counts()
+        engine.preview(bundle(labels))
+        assert api_counts(sim) == {}
+        assert [s.op for s in engine.up(bundle(labels))] == ["create"]
+        sim.wait_idle()
+        assert {e: v["VIN"] for e, v in sim.state.labels(ACCOUNT).items() if e in labels} == labels
+        outputs = engine.outputs("fleet")
+        assert outputs["label_count"] == 30 and "change_summary" not in outputs
+
+        sim.state.reset_request_counts()
+        assert [s.op for s in engine.up(bundle(labels))] == ["same"]
+        assert sim.state.request_counts() == {}  # no token, no login, no API call
+
+        changed = {**labels, eids[3]: "CHANGED"}
+        engine.preview(bundle(changed))
+        _, planned = engine.planned["fleet"]
+        key = f"{eids[3]}/VIN"
+        assert planned["change_summary"] == {
+            "set": 1,
+            "removed": 1,
+            "first_set": [key],
+            "first_removed": [key],
+        }
+        sim.state.reset_request_counts()
+        assert [s.op for s in engine.up(bundle(changed))] == ["update"]
+        assert api_counts(sim) == {f"DELETE {LABELS_PATH}": 1, f"POST {LABELS_PATH}": 1}
+        sim.wait_idle()
+        assert sim.state.labels(ACCOUNT)[eids[3]]["VIN"] == "CHANGED"
+
+        engine.refresh()  # write-only: the recorded set stays
+        assert engine.outputs("fleet")["labels"] == text_of(changed)
+        assert [s.op for s in engine.up(bundle(changed))] == ["same"]
+
+        sim.state.reset_request_counts()
+        engine.destroy()
+        assert api_counts(sim) == {f"DELETE {LABELS_PATH}": 1}
+        sim.wait_idle()
+        assert not any(e in labels for e in sim.state.labels(ACCOUNT))
+
+
+def test_label_bundle_failures_name_every_device_and_a_rerun_converges(
+    sim: SimulatorServer, sink: SinkServer, tmp_path: Path
+) -> None:
+    eids = [d["eid"] for d in fleet(sim, 4)]
+    before = {e: f"OLD{i}" for i, e in enumerate(eids[:3])}
+    with engine_for(tmp_path, stack_config(sim.url, sink)) as engine:
+        engine.up(bundle(before, sink))
+        assert engine.outputs("fleet")["verified"] is True
+        sim.state.fail_device(eids[3], FORCED)
+        after = {**before, eids[0]: "NEW0", eids[3]: "NEW3"}
+        with pytest.raises(ProviderOperationError) as info:
+            engine.up(bundle({**after, MISSING_EID: "NOWHERE"}, sink))
+        message = info.value.message
+        assert named_devices(message) == {f"{MISSING_EID}/VIN", f"{eids[3]}/VIN"}
+        assert f"{eids[3]}/VIN (set): {FORCED}" in message
+        assert "failed for 2 of 4 devices" in message  # one removal of the old value, three sets
+        sim.wait_idle()
+        assert sim.state.labels(ACCOUNT)[eids[0]]["VIN"] == "NEW0"  # everything else was applied
+
+        sim.state.clear_device_failures()
+        engine.up(bundle(after, sink))
+        assert engine.outputs("fleet")["verified"] is True
+        sim.wait_idle()
+        assert {e: sim.state.labels(ACCOUNT)[e]["VIN"] for e in eids} == after
+        assert {s.op for s in engine.up(bundle(after, sink))} == {"same"}
+        assert_no_secrets(engine)
+
+
+def assert_no_secrets(engine: Engine) -> None:
+    """No provider credential in any recorded input or output (the listener's password is its own input)."""
+    recorded = json.dumps([[r.inputs, r.outputs] for r in engine.state.values()], default=str)
+    assert not [s for s in SECRETS if s != HOOK_PASSWORD and s in recorded]
+
+
+def test_license_bundle_assigns_refreshes_and_leaves_licenses_held_before(
+    sim: SimulatorServer, tmp_path: Path
+) -> None:
+    imeis = sorted(d["imei"] for d in fleet(sim, 5))
+    sim.state.assign_license(imeis[0], ACCOUNT)  # held before the resource existed
+
+    def program(chosen: list[str]) -> Callable[[], object]:
+        return lambda: thingspace.FotaLicenseBundle("fota", account_name=ACCOUNT, device_imeis=chosen)
+
+    with engine_for(tmp_path, stack_config(sim.url)) as engine:
+        engine.up(program(imeis[:4]))
+        assert set(imeis[:4]) <= set(sim.state.licenses(ACCOUNT)["devices"])
+        assert engine.outputs("fota")["unowned_imeis"] == [imeis[0]]
+
+        sim.state.remove_license(imeis[2], ACCOUNT)  # lost outside Pulumi
+        engine.refresh()
+        engine.preview(program(imeis[:4]))
+        _, planned = engine.planned["fota"]
+        assert planned["change_summary"]["first_set"] == [imeis[2]]
+        engine.up(program(imeis[:4]))
+        assert imeis[2] in sim.state.licenses(ACCOUNT)["devices"]
+
+        engine.up(program([imeis[0], imeis[1], imeis[4]]))  # drops 2 and 3, adds 4
+        held = set(sim.state.licenses(ACCOUNT)["devices"])
+        assert {imeis[0], imeis[1], imeis[4]} <= held and not {imeis[2], imeis[3]} & held
+
+        engine.destroy()
+        assert set(sim.state.licenses(ACCOUNT)["devices"]) & set(imeis) == {imeis[0]}
+
+
+def test_retirement_bundle_refuses_active_devices_then_retires_and_refresh_sees_returns(
+    sim: SimulatorServer, tmp_path: Path
+) -> None:
+    active = fleet(sim, 1)[0]["iccid"]
+    iccids = [d["iccid"] for d in fleet(sim, 3, state="deactive")]
+
+    def program(chosen: list[str]) -> Callable[[], object]:
+        return lambda: thingspace.DeviceRetirementBundle(
+            "retire", account_name=ACCOUNT, devices=[f"iccid:{i}" for i in chosen]
+        )
+
+    with engine_for(tmp_path, stack_config(sim.url)) as engine:
+        with pytest.raises(ProviderOperationError) as info:
+            engine.up(program([*iccids, active]))
+        assert named_devices(info.value.message) == {f"iccid:{active}"}
+        assert all(sim.state.device(i) is not None for i in iccids)  # nothing was deleted
+
+        engine.up(program(iccids[:2]))
+        assert [sim.state.device(i) is None for i in iccids] == [True, True, False]
+        assert engine.outputs("retire")["deleted_count"] == 2
+
+        engine.up(program(iccids))  # the added device is retired; nothing else is touched
+        assert sim.state.device(iccids[2]) is None
+        assert engine.outputs("retire")["deleted_count"] == 1
+        engine.destroy()  # deleting the resource never restores devices
+        assert all(sim.state.device(i) is None for i in iccids)
