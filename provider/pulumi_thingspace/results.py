@@ -9,6 +9,7 @@ arrived, 404 while none did. This module needs only ``requests`` and the wire mo
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -59,18 +60,29 @@ class ResultsTimeout(ResultsError):
         timeout: float,
         completed: dict[str, list[LineOutcome]],
         last_error: str | None = None,
+        rejected: dict[str, dict[str, Any]] | None = None,
     ) -> None:
-        """Record what is still pending; ``completed`` holds the outcomes that did arrive."""
+        """Record what is still pending; ``completed`` holds the outcomes that did arrive.
+
+        ``rejected`` maps pending request ids to what the sink said it refused for them.
+        """
         self.pending = tuple(pending)
         self.timeout = timeout
         self.completed = completed
         self.last_error = last_error
+        self.rejected = dict(rejected or {})
         message = (
             f"no CarrierService callback arrived within {timeout:g}s for request id(s) "
             f"{', '.join(self.pending)}"
         )
         if last_error:
             message += f" (last error reading the sink: {last_error})"
+        for rid, seen in self.rejected.items():
+            message += (
+                f"; the sink REJECTED {seen.get('count')} callback(s) for {rid}: {seen.get('reason')} "
+                "(the CallbackListener's username and password must be the sink's --callback-username and "
+                "THINGSPACE_SINK_CALLBACK_PASSWORD)"
+            )
         super().__init__(message)
 
 
@@ -157,12 +169,13 @@ class CallbackResults:
         deadline = self._clock() + self.timeout
         interval = self.poll_interval
         done: dict[str, list[LineOutcome]] = {}
+        rejected: dict[str, dict[str, Any]] = {}
         last_error: str | None = None
         while True:
             for rid in ids:
                 if rid in done:
                     continue
-                bodies, error = self._fetch(rid, deadline)
+                bodies, error = self._fetch(rid, deadline, rejected)
                 last_error = error or last_error
                 outcomes = merge_callbacks(bodies) if bodies else None
                 if outcomes is not None:
@@ -172,15 +185,21 @@ class CallbackResults:
                 return {rid: done[rid] for rid in ids}
             remaining = deadline - self._clock()
             if remaining <= 0:
-                raise ResultsTimeout(pending, self.timeout, done, last_error)
+                seen = {rid: rejected[rid] for rid in pending if rid in rejected}
+                raise ResultsTimeout(pending, self.timeout, done, last_error, seen)
             logger.debug(
                 "waiting %.2fs for callbacks of %d request id(s)", min(interval, remaining), len(pending)
             )
             self._sleep(min(interval, remaining))
             interval = min(interval * 2, self.max_interval)
 
-    def _fetch(self, request_id: str, deadline: float) -> tuple[list[dict[str, Any]] | None, str | None]:
-        """(callback bodies or None if none yet, description of a transient error or None)."""
+    def _fetch(
+        self, request_id: str, deadline: float, rejected: dict[str, dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]] | None, str | None]:
+        """(callback bodies or None if none yet, description of a transient error or None).
+
+        A 404 that reports rejected callbacks records them in ``rejected``.
+        """
         url = f"{self.url}/requests/{quote(request_id, safe='')}"
         limit = max(1.0, min(30.0, deadline - self._clock()))
         headers = {"Authorization": f"Bearer {self.__token}", "Accept": "application/json"}
@@ -191,6 +210,10 @@ class CallbackResults:
             return None, f"{type(exc).__name__} for {self.url}"
         status = response.status_code
         if status == 404:
+            with contextlib.suppress(ValueError, AttributeError):
+                seen = response.json().get("rejected")
+                if isinstance(seen, dict):
+                    rejected[request_id] = seen
             return None, None
         if status in (401, 403):
             raise ResultsAuthError(

@@ -39,6 +39,17 @@ def resource(
     return {"type": type_, "name": name, "args": dict(args), "opts": opts, "depends_on": list(depends_on)}
 
 
+def listener(services: Services, name: str = "carrier") -> dict[str, Any]:
+    """A CarrierService listener on the sink: label changes report their outcome only there."""
+    args = {
+        "account_name": services.account,
+        "url": services.sink.callback_url,
+        "username": services.settings.callback_username,
+        "password": {"config_secret": "sinkPassword"},
+    }
+    return resource("CallbackListener", name, args)
+
+
 class FleetStack:
     """The fleet program copied into ``workdir`` with its own stack, run by the real ``pulumi``."""
 
@@ -102,15 +113,23 @@ class FleetStack:
         held = self.services.sim.state.labels(self.account)
         return {f"{eid}/{name}": value for eid, labels in held.items() for name, value in labels.items()}
 
-    def label_lines(self) -> dict[str, set[str]]:
-        """Per action (``Set``/``Remove``), the ``<eid>/<name>=<value>`` lines ThingSpace reported."""
-        lines: dict[str, set[str]] = {"Set": set(), "Remove": set()}
+    def label_actions(self) -> list[tuple[str, str, str]]:
+        """``(action, "<eid>/<name>", value)`` of every label line ThingSpace reported, in sending order."""
+        actions = []
         for delivery in self.services.sim.state.deliveries():
             response = delivery["body"].get("deviceResponse", {}).get("usageSegmentationLabelsResponse")
             for line in (response or {}).get("usageSegmentationLabels", []):
                 label = line["label"]
-                key = f"{line['deviceIds'][0]['id']}/{label['name']}={label['value']}"
-                lines[line["action"]].add(key)
+                actions.append(
+                    (line["action"], f"{line['deviceIds'][0]['id']}/{label['name']}", label["value"])
+                )
+        return actions
+
+    def label_lines(self) -> dict[str, set[str]]:
+        """Per action (``Set``/``Remove``), the ``<eid>/<name>=<value>`` lines ThingSpace reported."""
+        lines: dict[str, set[str]] = {"Set": set(), "Remove": set()}
+        for action, key, value in self.label_actions():
+            lines[action].add(f"{key}={value}")
         return lines
 
 

@@ -18,6 +18,7 @@ from cli_testkit import (
     changed_lines,
     label_list,
     label_map,
+    listener,
     resource,
 )
 
@@ -35,20 +36,10 @@ EXCERPTS = Path(__file__).parents[2] / ".tools" / "excerpts"  # real CLI output,
 
 def program(stack: FleetStack, labels: dict[str, str]) -> None:
     """A listener on the sink, 1,000 labels, three licenses and a retirement."""
-    sink = stack.services.sink
     account = stack.account
     stack.declare(
         [
-            resource(
-                "CallbackListener",
-                "carrier",
-                {
-                    "account_name": account,
-                    "url": sink.callback_url,
-                    "username": stack.services.settings.callback_username,
-                    "password": {"config_secret": "sinkPassword"},
-                },
-            ),
+            listener(stack.services),
             resource(
                 "UsageSegmentationLabels",
                 "segments",

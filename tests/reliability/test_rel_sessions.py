@@ -119,7 +119,8 @@ def test_bad_password_is_one_login_attempt_with_a_clear_error(sim: SimulatorServ
     assert auth_counts(sim) == (1, 1)
     assert failed_logins(sim) == 1 and not sim.state.users()[0]["locked"]
     message = info.value.message
-    assert "AuthenticationError" in message and "Invalid username or password" in message
+    assert "Invalid username or password" in message and "locks the user after 5 consecutive" in message
+    assert "Traceback" not in message
     assert "session.login" in message and "401" in message
     assert WRONG_PASSWORD not in info.value.details and DEMO_PASSWORD not in info.value.details
 

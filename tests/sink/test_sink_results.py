@@ -31,6 +31,7 @@ from .helpers import (
     TOKEN,
     callback_body,
     make_settings,
+    read,
 )
 
 NOT_EXIST = "The device does not exist"
@@ -287,3 +288,27 @@ def test_nothing_to_wait_for_and_invalid_arguments() -> None:
         CallbackResults("http://127.0.0.1:9", "")
     with pytest.raises(ValueError, match="http"):
         CallbackResults("127.0.0.1:9", TOKEN)
+
+
+def test_a_timeout_says_the_sink_rejected_the_callbacks_for_a_wrong_listener_username(
+    sink: SinkServer,
+) -> None:
+    # ThingSpace echoes the listener's username; a listener registered with another one is refused.
+    for count in (1, 2):
+        refused = requests.post(
+            sink.callback_url, json=callback_body("req-rej", count=count, username="someone-else"), timeout=10
+        )
+        assert refused.status_code == 401
+    pending = read(sink.url, "req-rej")
+    assert pending.status_code == 404
+    assert pending.json()["rejected"] == {
+        "count": 2,
+        "reason": "username or password does not match the sink's",
+    }
+    with pytest.raises(ResultsTimeout) as caught:
+        fast(sink.url, timeout=0.3).wait(["req-rej", "req-quiet"])
+    message = str(caught.value)
+    assert "the sink REJECTED 2 callback(s) for req-rej" in message and "--callback-username" in message
+    assert "req-quiet:" not in message  # only the id that saw rejections is said to be rejected
+    assert caught.value.rejected == {"req-rej": pending.json()["rejected"]}
+    assert "someone-else" not in message

@@ -181,10 +181,24 @@ class SessionManager:
         self.recent.add(value)
 
 
+LOCKOUT_AFTER = 5
+"""Consecutive failed logins after which ThingSpace locks the user (Verizon support must unlock it)."""
+
+
+def _lockout_hint(exc: ThingSpaceError) -> str:
+    # The API reports no count of failed attempts, so say what every retry costs.
+    if exc.code_endswith("UserLocked"):
+        return " (the user is locked; only Verizon support can unlock it: do not retry)"
+    return (
+        f" (ThingSpace locks the user after {LOCKOUT_AFTER} consecutive failed logins, and every "
+        "`pulumi up` with this password counts as one: fix thingspace:username / thingspace:password "
+        "before retrying)"
+    )
+
+
 def _as_auth_error(exc: ThingSpaceError) -> AuthenticationError:
-    if isinstance(exc, AuthenticationError):
-        return exc
-    return AuthenticationError(exc.message, endpoint=exc.endpoint, status=exc.status, code=exc.code)
+    message = exc.message + _lockout_hint(exc)
+    return AuthenticationError(message, endpoint=exc.endpoint, status=exc.status, code=exc.code)
 
 
 def _again(failure: AuthenticationError) -> AuthenticationError:

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..models.labels import CarrierCallback
 from .logs import event
+from .rejections import RejectionLog
 from .settings import SinkSettings
 from .store import CallbackStore
 
@@ -42,6 +43,7 @@ def create_app(settings: SinkSettings, store: CallbackStore) -> FastAPI:
     username = settings.callback_username.encode("utf-8")
     password = settings.callback_password.encode("utf-8")
     read_token = settings.read_token.encode("utf-8")
+    rejections = RejectionLog()
 
     def purge() -> None:
         try:
@@ -98,12 +100,14 @@ def create_app(settings: SinkSettings, store: CallbackStore) -> FastAPI:
         # Credentials first, so an unauthenticated caller learns nothing about the body rules.
         if not (_same(body.get("username"), username) & _same(body.get("password"), password)):
             event(logging.WARNING, "callback rejected", reason="bad_credentials", client=client)
+            rejections.note(body, "bad_credentials")
             return _error(401, "username or password does not match the registered listener")
         try:
             callback = CarrierCallback.model_validate(body)
         except ValidationError as exc:
             fields = sorted({".".join(str(p) for p in err["loc"]) for err in exc.errors()})
             event(logging.WARNING, "callback rejected", reason="invalid_body", client=client, fields=fields)
+            rejections.note(body, "invalid_body")
             return _error(422, "callback body does not match the CarrierService shape", fields=fields)
         request_id = callback.request_id
         if not request_id.strip() or len(request_id) > MAX_REQUEST_ID_LENGTH:
@@ -128,7 +132,10 @@ def create_app(settings: SinkSettings, store: CallbackStore) -> FastAPI:
 
     @app.get("/requests/{request_id:path}")
     async def read_request(request_id: str, request: Request) -> JSONResponse:
-        """Every callback received for ``request_id`` (bearer read token required); 404 while none."""
+        """Every callback received for ``request_id`` (bearer read token required); 404 while none.
+
+        A 404 also says how many callbacks for this id this replica rejected, and why, if any.
+        """
         scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
         if not (
             scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode("utf-8"), read_token)
@@ -146,9 +153,11 @@ def create_app(settings: SinkSettings, store: CallbackStore) -> FastAPI:
             event(logging.ERROR, "read failed", request_id=request_id, error=type(exc).__name__)
             return _error(503, "callbacks could not be read; try again")
         event(logging.DEBUG, "read", request_id=request_id, callbacks=len(bodies))
-        return JSONResponse(
-            {"requestId": request_id, "callbacks": bodies}, status_code=200 if bodies else 404
-        )
+        answer: dict[str, Any] = {"requestId": request_id, "callbacks": bodies}
+        rejected = None if bodies else rejections.get(request_id)
+        if rejected:
+            answer["rejected"] = rejected
+        return JSONResponse(answer, status_code=200 if bodies else 404)
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
