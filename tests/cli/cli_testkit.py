@@ -50,63 +50,25 @@ def listener(services: Services, name: str = "carrier") -> dict[str, Any]:
     return resource("CallbackListener", name, args)
 
 
-class FleetStack:
-    """The fleet program copied into ``workdir`` with its own stack, run by the real ``pulumi``."""
+class Fleet:
+    """A copy of the fleet program in ``project_dir``, declared by data, and what reached the simulator."""
 
-    def __init__(
-        self,
-        cli: PulumiCli,
-        services: Services,
-        workdir: Path,
-        stack: str = "dev",
-        config: Mapping[str, Any] | None = None,
-    ) -> None:
+    def __init__(self, services: Services, project_dir: Path) -> None:
         self.services = services
         self.account = services.account
-        settings = {**services.stack_config(), **(config or {})}
-        self.ws = PulumiWorkspace(cli, PROGRAM, workdir, config=settings, stack=stack)
+        self.dir = project_dir
 
     def declare(
         self, resources: Sequence[Mapping[str, Any]], exports: Mapping[str, str] | None = None
     ) -> None:
         """Make the program declare ``resources`` (see :func:`resource`) on its next run."""
         spec = {"resources": list(resources), "exports": dict(exports or {})}
-        (self.ws.dir / "spec.json").write_text(json.dumps(spec, indent=1))
-
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        """``pulumi <args>``, counting API requests from zero."""
-        self.services.sim.state.reset_request_counts()
-        return self.ws.run(*args, check=check)
-
-    def up(self, *flags: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        """``pulumi up --yes --skip-preview`` and wait until the simulator sent its callbacks."""
-        proc = self.run("up", "--yes", "--skip-preview", *flags, check=check)
-        self.services.sim.wait_idle()
-        return proc
+        (self.dir / "spec.json").write_text(json.dumps(spec, indent=1))
 
     def api_writes(self) -> dict[str, int]:
-        """Requests per endpoint since the last command, authentication left out."""
+        """Requests per endpoint since the last reset, authentication left out."""
         counts = self.services.sim.state.request_counts()
         return {k: v for k, v in counts.items() if not any(a in k for a in AUTH)}
-
-    def export(self) -> dict[str, Any]:
-        """``pulumi stack export`` as JSON."""
-        state: dict[str, Any] = json.loads(self.ws.run("stack", "export").stdout)
-        return state
-
-    def outputs(self, show_secrets: bool = False) -> dict[str, Any]:
-        """``pulumi stack output --json`` (``--show-secrets`` when asked)."""
-        args = ["stack", "output", "--json"] + (["--show-secrets"] if show_secrets else [])
-        outputs: dict[str, Any] = json.loads(self.ws.run(*args).stdout or "{}")
-        return outputs
-
-    def resource_outputs(self, name: str) -> dict[str, Any]:
-        """The outputs of the resource named ``name`` in the exported state."""
-        for res in self.export()["deployment"].get("resources", []):
-            if res["urn"].endswith(f"::{name}"):
-                outputs: dict[str, Any] = res.get("outputs", {})
-                return outputs
-        raise KeyError(name)
 
     def labels_on_devices(self) -> dict[str, str]:
         """Labels the simulator holds, as ``{"<eid>/<name>": value}``."""
@@ -131,6 +93,61 @@ class FleetStack:
         for action, key, value in self.label_actions():
             lines[action].add(f"{key}={value}")
         return lines
+
+
+class FleetStack(Fleet):
+    """The fleet program copied into ``workdir`` with its own stack, run by the real ``pulumi``."""
+
+    def __init__(
+        self,
+        cli: PulumiCli,
+        services: Services,
+        workdir: Path,
+        stack: str = "dev",
+        config: Mapping[str, Any] | None = None,
+    ) -> None:
+        settings = {**services.stack_config(), **(config or {})}
+        self.ws = PulumiWorkspace(cli, PROGRAM, workdir, config=settings, stack=stack)
+        super().__init__(services, self.ws.dir)
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """``pulumi <args>``, counting API requests from zero."""
+        self.services.sim.state.reset_request_counts()
+        return self.ws.run(*args, check=check)
+
+    def up(self, *flags: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """``pulumi up --yes --skip-preview`` and wait until the simulator sent its callbacks."""
+        proc = self.run("up", "--yes", "--skip-preview", *flags, check=check)
+        self.services.sim.wait_idle()
+        return proc
+
+    def up_steps(self) -> list[tuple[str, str]]:
+        """``pulumi up --yes --json`` (an event per line): ``(op, name)`` of each resource of the program."""
+        steps = []
+        for line in self.up("--json").stdout.splitlines():
+            done = json.loads(line).get("resOutputsEvent", {}).get("metadata", {})
+            if "thingspace:" in done.get("urn", ""):
+                steps.append((done["op"], done["urn"].rsplit("::", 1)[1]))
+        return steps
+
+    def export(self) -> dict[str, Any]:
+        """``pulumi stack export`` as JSON."""
+        state: dict[str, Any] = json.loads(self.ws.run("stack", "export").stdout)
+        return state
+
+    def outputs(self, show_secrets: bool = False) -> dict[str, Any]:
+        """``pulumi stack output --json`` (``--show-secrets`` when asked)."""
+        args = ["stack", "output", "--json"] + (["--show-secrets"] if show_secrets else [])
+        outputs: dict[str, Any] = json.loads(self.ws.run(*args).stdout or "{}")
+        return outputs
+
+    def resource_outputs(self, name: str) -> dict[str, Any]:
+        """The outputs of the resource named ``name`` in the exported state."""
+        for res in self.export()["deployment"].get("resources", []):
+            if res["urn"].endswith(f"::{name}"):
+                outputs: dict[str, Any] = res.get("outputs", {})
+                return outputs
+        raise KeyError(name)
 
 
 def changed_lines(preview: str) -> list[str]:
