@@ -110,3 +110,27 @@ def check_second_run(changed: bool, summary: str, counts: Mapping[str, int]) -> 
     writes = write_requests(counts)
     detail = f"{summary}; {writes} API write request(s), {sum(counts.values())} request(s) in all"
     return Check("second run changes nothing", not changed and writes == 0, detail)
+
+
+def verify_destroyed(services: Services, exports: Mapping[str, Any]) -> list[Check]:
+    """After ``destroy``: labels and licenses gone, listener deregistered, retired devices still gone."""
+    labels = services.sim.state.labels(services.account)
+    left = [
+        k for k in exports.get("labels") or {} if k.partition("/")[2] in labels.get(k.partition("/")[0], {})
+    ]
+    held = set(services.sim.state.licenses(services.account).get("devices", []))
+    licensed = set(exports.get("licensedImeis") or {})
+    listeners = services.sim.state.registered_callbacks(services.account)
+    back = [
+        k for k in exports.get("retired") or {} if services.sim.state.device(k.partition(":")[2]) is not None
+    ]
+    return [
+        Check(
+            "destroy removed the labels", not left, f"{len(left)} of {len(exports.get('labels') or {})} left"
+        ),
+        Check(
+            "destroy removed the licenses it assigned", not licensed & held, f"{len(licensed & held)} left"
+        ),
+        Check("destroy deregistered the listener", not listeners, f"{len(listeners)} listener(s) left"),
+        Check("retired devices stay retired", not back, f"{len(back)} device(s) back"),
+    ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 import time
@@ -11,7 +10,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ..testing import HarnessError
-from .checks import Check, check_second_run, verify_state, write_requests
+from ..testing.cli import PulumiNotFoundError, find_pulumi
+from .checks import Check, check_second_run, verify_destroyed, verify_state, write_requests
 from .cli_runner import CliRunner
 from .harness_runner import HarnessRunner
 from .runs import DemoError, Runner, RunResult
@@ -22,6 +22,7 @@ HARNESS_NOTICE = (
     "Pulumi CLI not found: running the program through the offline harness "
     "(pulumi_thingspace.testing), not `pulumi up`"
 )
+PREVIEW_LINES = 60
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -34,7 +35,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--engine",
         choices=["auto", "cli", "harness"],
         default="auto",
-        help="auto (default): `pulumi up` when the Pulumi CLI is on PATH, else the offline harness",
+        help="auto (default): the Pulumi CLI (on PATH or built by `make pulumi`), else the offline harness",
     )
     parser.add_argument("--project", type=Path, help="the quickstart project directory (found by default)")
     return parser.parse_args(argv)
@@ -54,18 +55,29 @@ def find_project(given: Path | None) -> Path:
 
 
 def make_runner(engine: str, project_dir: Path, workdir: Path, services: Services) -> Runner:
-    """A CLI runner when asked for or available, else the harness (announced plainly)."""
-    pulumi = shutil.which("pulumi") if engine != "harness" else None
-    if engine == "cli" and pulumi is None:
-        raise DemoError("--engine cli: the Pulumi CLI is not on PATH")
-    if pulumi is not None:
-        print(f"Pulumi CLI found: {pulumi}; running `pulumi up` with a file backend in {workdir}")
-        return CliRunner(pulumi, project_dir, workdir, services.stack_config())
-    if engine == "harness":
-        print("--engine harness: running the program through the offline harness (pulumi_thingspace.testing)")
-    else:
-        print(HARNESS_NOTICE)
+    """The real CLI when it can be had (on PATH or built by ``make pulumi``), else the harness."""
+    if engine != "harness":
+        try:
+            cli = find_pulumi()
+        except PulumiNotFoundError as exc:
+            if engine == "cli":
+                raise DemoError(f"--engine cli: {exc}") from None
+            print(f"{HARNESS_NOTICE}\n  ({exc})")
+            return HarnessRunner(project_dir, PROJECT, services.stack_config())
+        print(f"Pulumi CLI {cli.version}: {cli.path}")
+        print(f"  state: a file backend in {workdir}; no Pulumi account is used")
+        return CliRunner(cli, project_dir, workdir, services.stack_config())
+    print("--engine harness: running the program through the offline harness (pulumi_thingspace.testing)")
     return HarnessRunner(project_dir, PROJECT, services.stack_config())
+
+
+def show_preview(lines: list[str]) -> None:
+    """The preview as the CLI printed it (long previews are cut, saying how much was left out)."""
+    print("\nPreview (`pulumi preview --diff`):")
+    for line in lines[:PREVIEW_LINES]:
+        print(f"  {line}")
+    if len(lines) > PREVIEW_LINES:
+        print(f"  ... {len(lines) - PREVIEW_LINES} more lines")
 
 
 def show_run(title: str, result: RunResult, seconds: float, counts: Mapping[str, int]) -> None:
@@ -88,15 +100,16 @@ def timed_up(
 
 
 def run_demo(engine: str, project_dir: Path) -> list[Check]:
-    """Start the services, run the program twice and return every check."""
+    """Start the services; preview, apply, prove, apply again, destroy; return every check."""
     with (
         tempfile.TemporaryDirectory(prefix="thingspace-demo-") as tmp,
         running_services(Path(tmp)) as services,
     ):
+        runner = make_runner(engine, project_dir, Path(tmp), services)
         print(f"ThingSpace simulator  {services.sim.url}  (demo fleet, account {services.account})")
         print(f"Callback sink         {services.sink.url}  (callbacks at {services.sink.callback_url})")
-        runner = make_runner(engine, project_dir, Path(tmp), services)
         try:
+            show_preview(runner.preview())
             first, seconds, counts = timed_up(runner, services, expect_no_changes=False)
             show_run(f"Run 1: {project_dir.name} applied", first, seconds, counts)
             services.sim.wait_idle()
@@ -109,6 +122,20 @@ def run_demo(engine: str, project_dir: Path) -> list[Check]:
             show_run("Run 2: the same program again", second, seconds, counts)
             checks.append(check_second_run(second.changed, second.summary, counts))
             print(checks[-1].line())
+
+            services.sim.state.reset_request_counts()
+            started = time.monotonic()
+            gone = runner.destroy()
+            show_run(
+                "Destroy (protected resources stay)",
+                gone,
+                time.monotonic() - started,
+                services.sim.state.request_counts(),
+            )
+            services.sim.wait_idle()
+            for check in verify_destroyed(services, first.exports):
+                checks.append(check)
+                print(check.line())
         finally:
             runner.close()
     return checks

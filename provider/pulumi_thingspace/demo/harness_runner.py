@@ -33,6 +33,28 @@ class HarnessRunner:
             self.server.close()
             raise
 
+    def preview(self) -> list[str]:
+        """The planned steps of a preview, one line per resource."""
+        try:
+            steps = self.engine.preview(self.project_dir)
+        except HarnessError as exc:
+            raise DemoError(f"the preview failed: {exc}") from None
+        return [step_line(s.op, type_name(s.urn), s.name) for s in steps] + [
+            f"  {summarize(s.op for s in steps)}"
+        ]
+
+    def destroy(self) -> RunResult:
+        """Delete every resource (the harness does not emulate ``protect``)."""
+        try:
+            steps = self.engine.destroy()
+        except HarnessError as exc:
+            raise DemoError(f"the destroy failed: {exc}") from None
+        return RunResult(
+            lines=[step_line(s.op, type_name(s.urn), s.name) for s in steps],
+            summary=summarize(s.op for s in steps),
+            changed=bool(steps),
+        )
+
     def up(self, expect_no_changes: bool = False) -> RunResult:
         """One ``up``; the provider's own notes (stderr) are shown after the steps."""
         seen = len(self.server.stderr_lines)

@@ -42,8 +42,16 @@ class Runner(Protocol):
 
     description: str
 
+    def preview(self) -> list[str]:
+        """What the first ``up`` will do, one line per change (the CLI's own ``--diff`` text)."""
+        ...
+
     def up(self, expect_no_changes: bool = False) -> RunResult:
         """Apply the program; ``expect_no_changes`` makes any change a failed run where supported."""
+        ...
+
+    def destroy(self) -> RunResult:
+        """Delete what the program created, protected resources aside."""
         ...
 
     def close(self) -> None:

@@ -92,12 +92,21 @@ def cli_version(path: Path | str) -> str | None:
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
+CLI_OVERRIDE = "THINGSPACE_PULUMI_CLI"
+"""Environment variable naming the one ``pulumi`` to use (empty: none, which forces the harness)."""
+
+
 def find_pulumi() -> PulumiCli:
-    """A compatible ``pulumi`` on PATH, else the built one; raise :class:`PulumiNotFoundError`."""
+    """A compatible ``pulumi`` on PATH, else the built one; raise :class:`PulumiNotFoundError`.
+
+    ``THINGSPACE_PULUMI_CLI``, when set, is the only candidate.
+    """
     minimum = minimum_version()
     seen: list[str] = []
-    on_path = shutil.which("pulumi")
-    candidates = [Path(p) for p in (on_path, built_cli_path()) if p]
+    if CLI_OVERRIDE in os.environ:
+        candidates = [Path(os.environ[CLI_OVERRIDE])] if os.environ[CLI_OVERRIDE] else []
+    else:
+        candidates = [Path(p) for p in (shutil.which("pulumi"), built_cli_path()) if p]
     for candidate in candidates:
         if not candidate.is_file():
             continue
