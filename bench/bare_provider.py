@@ -1,8 +1,10 @@
-"""A bare dynamic provider for one label: the same HTTP call as ``UsageSegmentationLabel``, nothing more.
+"""Bare dynamic providers: the same HTTP calls as the real resources, nothing more.
 
-No validation, no models, no retries, no result tracking: the floor a dynamic provider cannot go
-below. It lives in an importable module so that the provider server imports it by reference (start
-the server with this directory on ``PYTHONPATH``).
+``BareLabel`` makes the call of ``UsageSegmentationLabel``; ``BareLabelText`` takes a whole label set as
+one string of JSON lines, as ``UsageSegmentationLabelBundle`` does, and sends the line delta. No
+validation, no models, no retries, no result tracking: the floor a dynamic provider cannot go below.
+It lives in an importable module so that the provider server imports it by reference (start the
+server with this directory on ``PYTHONPATH``).
 """
 
 from __future__ import annotations
@@ -10,13 +12,22 @@ from __future__ import annotations
 import json
 import threading
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import pulumi
 import requests
-from pulumi.dynamic import ConfigureRequest, CreateResult, Resource, ResourceProvider
+from pulumi.dynamic import (
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    Resource,
+    ResourceProvider,
+    UpdateResult,
+)
 
 LABELS_PATH = "/api/m2m/v1/devices/actions/usagesegmentationlabels"
+CHUNK = 2000
 
 _settings: dict[str, str] = {}
 _headers: dict[str, str] = {}
@@ -53,13 +64,41 @@ def _auth_headers() -> dict[str, str]:
         return _headers
 
 
+def _configure(req: ConfigureRequest) -> None:
+    """Remember the stack's ``thingspace:*`` settings in this process."""
+    for key in ("baseUrl", "clientId", "clientSecret", "username", "password"):
+        _settings[key] = str(req.config.get(f"thingspace:{key}"))
+
+
+def _send(method: str, account: str, lines: Sequence[str]) -> list[str]:
+    """Send label lines ``["<eid>","<name>","<value>"]`` in chunks of 2,000; the request ids."""
+    ids = []
+    for i in range(0, len(lines), CHUNK):
+        body = {
+            "accountName": account,
+            "labels": [
+                {"deviceIds": [{"id": eid, "kind": "EID"}], "label": {"name": name, "value": value}}
+                for eid, name, value in json.loads("[" + ",".join(lines[i : i + CHUNK]) + "]")
+            ],
+        }
+        response = _http.request(
+            method,
+            _settings["baseUrl"] + LABELS_PATH,
+            data=json.dumps(body),
+            headers=_auth_headers(),
+            timeout=300,
+        )
+        response.raise_for_status()
+        ids.append(response.json()["requestId"])
+    return ids
+
+
 class BareLabelProvider(ResourceProvider):
     """Sets one label with one POST; check and diff are the SDK defaults."""
 
     def configure(self, req: ConfigureRequest) -> None:
-        """Remember the stack's ``thingspace:*`` settings in this process."""
-        for key in ("baseUrl", "clientId", "clientSecret", "username", "password"):
-            _settings[key] = str(req.config.get(f"thingspace:{key}"))
+        """Remember the stack's settings."""
+        _configure(req)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """POST the label and return the inputs as outputs."""
@@ -91,3 +130,39 @@ class BareLabel(Resource, module="bench", name="BareLabel"):
             "request_ids": None,
         }
         super().__init__(BareLabelProvider(), name, props, pulumi.ResourceOptions())
+
+
+class BareLabelTextProvider(ResourceProvider):
+    """A label set as one string: create POSTs it, update sends the line delta, delete removes it."""
+
+    def configure(self, req: ConfigureRequest) -> None:
+        """Remember the stack's settings."""
+        _configure(req)
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Changed when the string changed."""
+        return DiffResult(changes=olds.get("labels") != news.get("labels"))
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """POST every line."""
+        ids = _send("POST", props["account_name"], props["labels"].split("\n"))
+        return CreateResult(uuid.uuid4().hex, {**props, "request_ids": ids})
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """DELETE the dropped lines, POST the added ones."""
+        old, new = set(olds["labels"].split("\n")), set(news["labels"].split("\n"))
+        account = news["account_name"]
+        ids = _send("DELETE", account, sorted(old - new)) + _send("POST", account, sorted(new - old))
+        return UpdateResult({**news, "request_ids": ids})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """DELETE every line."""
+        _send("DELETE", props["account_name"], props["labels"].split("\n"))
+
+
+class BareLabelText(Resource, module="bench", name="BareLabelText"):
+    """A label set as one string of JSON lines, through the bare provider."""
+
+    def __init__(self, name: str, account_name: str, labels: str) -> None:
+        props = {"account_name": account_name, "labels": labels, "request_ids": None}
+        super().__init__(BareLabelTextProvider(), name, props, pulumi.ResourceOptions())

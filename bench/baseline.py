@@ -42,6 +42,14 @@ class PlainClient:
 
     def set_labels(self, account: str, labels: Sequence[tuple[str, str, str]]) -> float:
         """POST ``(eid, name, value)`` labels in chunks of 2,000; return the wall seconds taken."""
+        return self.send("POST", account, labels)
+
+    def remove_labels(self, account: str, labels: Sequence[tuple[str, str, str]]) -> float:
+        """DELETE ``(eid, name, value)`` labels in chunks of 2,000; return the wall seconds taken."""
+        return self.send("DELETE", account, labels)
+
+    def send(self, method: str, account: str, labels: Sequence[tuple[str, str, str]]) -> float:
+        """Send labels with ``method`` in chunks of 2,000; return the wall seconds taken."""
         start = time.perf_counter()
         for i in range(0, len(labels), CHUNK):
             body = {
@@ -51,8 +59,8 @@ class PlainClient:
                     for eid, name, value in labels[i : i + CHUNK]
                 ],
             }
-            response = self.http.post(
-                self.url + LABELS_PATH, data=json.dumps(body), headers=self.headers, timeout=300
+            response = self.http.request(
+                method, self.url + LABELS_PATH, data=json.dumps(body), headers=self.headers, timeout=300
             )
             response.raise_for_status()
             response.json()["requestId"]

@@ -92,7 +92,7 @@ class Provider:
         self._dir = tempfile.TemporaryDirectory(prefix="ts-bench-project-")
         self.server = ProviderServer(cwd=self._dir.name, project=PROJECT, pythonpath=pythonpath)
         self.stub = TimedStub(self.server.stub)
-        self.server.stub = self.stub
+        self.server.stub = self.stub  # type: ignore[assignment]
         self.url = url
         self._stacks = 0
 

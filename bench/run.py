@@ -1,6 +1,7 @@
 """Benchmarks of pulumi-thingspace against the simulator over loopback, through the engine path.
 
-    python bench/run.py [--sizes 1000,10000,100000] [--quick] [--output bench/results.json]
+    python bench/run.py [--sizes 1000,10000,100000] [--quick] [--suite all|classic|compact]
+                        [--output bench/results.json]
 
 Prints a Markdown table and writes ``results.json``: a list of ``{metric, n, value, unit, target,
 meets_target}``. The benchmarks report; they never fail the build over a missed target.
@@ -15,7 +16,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from compact_scenarios import run_compact
 from overhead import run_overhead
+from pulumi_thingspace.testing.cli import PulumiCli, PulumiNotFoundError, find_pulumi
 from report import Result, table, write_json
 from scenarios import run_size
 
@@ -39,6 +42,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--sizes", help="comma-separated fleet sizes N (default 1000,10000,100000)")
     parser.add_argument("--quick", action="store_true", help="sizes 1000,10000 and one repetition each")
+    parser.add_argument(
+        "--suite",
+        choices=("all", "classic", "compact"),
+        default="all",
+        help="classic: the per-device resources; compact: the label bundle, real CLI included (default all)",
+    )
     parser.add_argument("--output", type=Path, default=HERE / "results.json", help="where to write JSON")
     args = parser.parse_args(argv)
     if args.sizes:
@@ -48,16 +57,31 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+def real_cli() -> PulumiCli | None:
+    """The real CLI for the compact suite, or None (said once) when there is none."""
+    try:
+        return find_pulumi()
+    except PulumiNotFoundError as exc:
+        print(f"real-CLI benchmarks skipped: {exc}", file=sys.stderr)
+        return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every benchmark, print the table, write the JSON."""
     args = parse_args(argv)
     results: list[Result] = []
     started = time.perf_counter()
+    cli = real_cli() if args.suite != "classic" else None
     for n in args.sizes:
-        print(f"N = {n:,} ...", file=sys.stderr, flush=True)
-        results += run_size(n, repetitions(n, args.quick))
-    print(f"{SINGLE_LABEL_RESOURCES} single-label resources ...", file=sys.stderr, flush=True)
-    results += run_overhead(SINGLE_LABEL_RESOURCES, 1 if args.quick else 3)
+        if args.suite != "compact":
+            print(f"N = {n:,} ...", file=sys.stderr, flush=True)
+            results += run_size(n, repetitions(n, args.quick))
+        if args.suite != "classic":
+            print(f"N = {n:,}, compact label bundle ...", file=sys.stderr, flush=True)
+            results += run_compact(n, cli)
+    if args.suite != "compact":
+        print(f"{SINGLE_LABEL_RESOURCES} single-label resources ...", file=sys.stderr, flush=True)
+        results += run_overhead(SINGLE_LABEL_RESOURCES, 1 if args.quick else 3)
     elapsed = time.perf_counter() - started
     write_json(results, args.output)
     print(table(results))

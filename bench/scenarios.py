@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import redirect_stderr
 
 import pulumi_thingspace as thingspace
@@ -193,7 +193,7 @@ class SizeBench:
         self.add("simulator process peak RSS", self.sim.rss_peak_kib() / 1024, "MiB")
 
 
-def _expect(steps: list[object], op: str) -> None:
+def _expect(steps: Sequence[object], op: str) -> None:
     ops = {getattr(s, "op", None) for s in steps}
     if ops != {op}:
         raise RuntimeError(f"expected only {op!r} steps, got {sorted(map(str, ops))}")

@@ -7,9 +7,16 @@ from pathlib import Path
 
 import pytest
 from compact_kit import HOOK_PASSWORD, HOOK_USER, READ_TOKEN
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from pulumi_thingspace.simulator import SimulatorConfig, SimulatorServer
 from pulumi_thingspace.sink import SinkServer, SinkSettings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hypothesis_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Hypothesis keeps its files in a temporary directory, not in the checkout."""
+    set_hypothesis_home_dir(tmp_path_factory.mktemp("hypothesis"))
 
 
 @pytest.fixture

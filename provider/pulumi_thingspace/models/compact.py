@@ -20,7 +20,8 @@ import hashlib
 import io
 import json
 import operator
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
@@ -56,20 +57,16 @@ class CompactSetError(ValueError):
 
 @dataclass(frozen=True)
 class CompactSet:
-    """A validated set in canonical form: its text, and its keys (and label values) in key order."""
+    """A validated set in canonical form: its text, how many entries it holds, and its first keys."""
 
     text: str
-    keys: list[str]
-    values: list[str] | None = None
+    count: int
+    first_keys: list[str]
 
     @property
     def sha256(self) -> str:
         """SHA-256 (hex) of the canonical text: what diff compares."""
         return sha256_text(self.text)
-
-    def lines(self) -> list[str]:
-        """The canonical lines, parallel to ``keys``."""
-        return self.text.split("\n")
 
 
 def sha256_text(text: str) -> str:
@@ -115,6 +112,10 @@ def label_key(line: str) -> str:
 def parse_labels(field: str, text: str) -> CompactSet:
     """Validate label text (JSON lines or CSV) and return it in canonical form."""
     _require_entries(field, "label", len(text.strip()))
+    if _CANONICAL_LABELS.fullmatch(text):  # every line valid and canonically encoded: one regex pass
+        keys = _LABEL_KEYS.findall(text)
+        if all(map(operator.lt, keys, islice(keys, 1, None))):  # sorted, no key twice
+            return CompactSet(text, len(keys), [k.replace('","', "/", 1) for k in keys[:SAMPLE]])
     if text.lstrip().startswith("["):
         rows, numbers = _json_rows(field, text)
     else:
@@ -126,14 +127,18 @@ def parse_labels(field: str, text: str) -> CompactSet:
     names = list(map(operator.itemgetter(1), rows))
     values = list(map(operator.itemgetter(2), rows))
     keys = [f"{d}/{n}" for d, n in zip(device_ids, names, strict=True)]
-    if not all(map(operator.lt, keys, islice(keys, 1, None))):  # not yet sorted and distinct
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        unique = _distinct(field, order, keys, values, numbers)
-        device_ids, names, values, keys = (
-            [col[i] for i in unique] for col in (device_ids, names, values, keys)
-        )
-    text = "\n".join(map(label_line, device_ids, names, values))
-    return CompactSet(text, keys, values)
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    unique = _distinct(field, order, keys, values, numbers)
+    canonical = "\n".join(label_line(device_ids[i], names[i], values[i]) for i in unique)
+    return CompactSet(canonical, len(unique), [keys[i] for i in unique[:SAMPLE]])
+
+
+# A canonical label line: the EID, and a name and value JSON encodes as themselves (no quote,
+# backslash or control character), within their lengths.
+_TEXT_CHAR = r'[^"\\\x00-\x1f]'
+_LABEL_LINE = rf'\["\d{{32}}","{_TEXT_CHAR}{{1,{LABEL_NAME_MAX}}}","{_TEXT_CHAR}{{1,{LABEL_VALUE_MAX}}}"\]'
+_CANONICAL_LABELS = re.compile(f"(?:{_LABEL_LINE}\n)*{_LABEL_LINE}", re.ASCII)
+_LABEL_KEYS = re.compile(r'^\["(\d{32}","[^"]*)"', re.MULTILINE | re.ASCII)
 
 
 def _json_rows(field: str, text: str) -> tuple[list[Any], list[int]]:
@@ -241,8 +246,7 @@ def parse_imeis(field: str, text: str) -> CompactSet:
     _require_entries(field, "IMEI", len(lines))
     if not all_match(DeviceKind.IMEI, lines):
         raise CompactSetError(field, _id_problems(DeviceKind.IMEI, lines, numbers))
-    keys = sorted(set(lines))
-    return CompactSet("\n".join(keys), keys)
+    return _canonical_lines(text, lines)
 
 
 def parse_devices(field: str, text: str) -> CompactSet:
@@ -260,8 +264,19 @@ def parse_devices(field: str, text: str) -> CompactSet:
         valid = False
     if not valid:
         raise CompactSetError(field, _device_problems(lines, numbers))
-    keys = sorted({f"{kinds[kind].value}:{i}" for kind, idents in by_kind.items() for i in idents})
-    return CompactSet("\n".join(keys), keys)
+    if all(kind == kinds[kind].value for kind in kinds):
+        return _canonical_lines(text, lines)
+    return _canonical_lines(
+        "", [f"{kinds[kind].value}:{i}" for kind, idents in by_kind.items() for i in idents]
+    )
+
+
+def _canonical_lines(text: str, lines: list[str]) -> CompactSet:
+    """Sorted distinct ``lines``; ``text`` itself when it already is exactly that."""
+    if not all(map(operator.lt, lines, islice(lines, 1, None))):
+        lines = sorted(set(lines))
+    canonical = "\n".join(lines)
+    return CompactSet(text if text == canonical else canonical, len(lines), lines[:SAMPLE])
 
 
 def _device_problems(lines: list[str], numbers: list[int]) -> list[Problem]:
@@ -285,9 +300,3 @@ def _id_problems(kind: DeviceKind, idents: list[str], numbers: list[int]) -> lis
         except ValueError as exc:
             problems.append((n, str(exc)))
     return problems
-
-
-def canonical_keys(text: str, key_of: Callable[[str], str] | None = None) -> list[str]:
-    """Keys of canonical text (already validated): the lines, or ``key_of`` of each line."""
-    lines = text.split("\n") if text else []
-    return list(map(key_of, lines)) if key_of else lines

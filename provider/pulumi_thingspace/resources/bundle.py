@@ -59,18 +59,55 @@ class BundleForm:
 
 
 def line_delta(old_text: str, new_text: str) -> tuple[list[str], list[str]]:
-    """(removed lines, added lines) between two canonical texts; a changed label is one of each."""
+    """(removed lines, added lines) between two canonical texts; a changed label is one of each.
+
+    The common leading and trailing lines are cut off first (a few slice comparisons), so a small
+    change to a large set costs no split or set of every line.
+    """
     if old_text == new_text:
         return [], []
-    old = set(old_text.split("\n")) if old_text else set()
-    new = set(new_text.split("\n")) if new_text else set()
+    start = old_text.rfind("\n", 0, _common_prefix(old_text, new_text)) + 1
+    tail = _common_suffix(old_text, new_text, min(len(old_text), len(new_text)) - start)
+    # The common tail counts from just after a newline inside it, so it holds whole lines in both.
+    cut = old_text.find("\n", len(old_text) - tail) if tail else -1
+    keep = len(old_text) - cut if cut != -1 else 0
+    old = _lines(old_text[start : len(old_text) - keep])
+    new = _lines(new_text[start : len(new_text) - keep])
     return sorted(old - new), sorted(new - old)
+
+
+def _lines(text: str) -> set[str]:
+    return set(text.split("\n")) - {""} if text else set()
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the longest common prefix, by halving windows (no per-character loop)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    """Length of the longest common suffix, at most ``limit``."""
+    lo, hi = 0, max(limit, 0)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[len(a) - mid : len(a) - lo] == b[len(b) - mid : len(b) - lo]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def change_summary(form: BundleForm, old_text: str, new: CompactSet) -> dict[str, Any]:
     """``{"set", "removed", "first_set", "first_removed"}`` from the old canonical text to ``new``."""
     if not old_text:
-        return {"set": len(new.keys), "removed": 0, "first_set": new.keys[:SAMPLE], "first_removed": []}
+        return {"set": new.count, "removed": 0, "first_set": new.first_keys, "first_removed": []}
     removed, added = line_delta(old_text, new.text)
     return {
         "set": len(added),
@@ -98,7 +135,7 @@ def check_bundle(
     except CompactSetError as exc:
         return CheckResult(raw, [CheckFailure("", reason) for reason in exc.reasons()])
     inputs[form.field] = bundle.text
-    inputs[form.count_field] = len(bundle.keys)
+    inputs[form.count_field] = bundle.count
     inputs[form.sha_field] = bundle.sha256
     inputs[SUMMARY] = change_summary(form, form.text(own(olds)), bundle)
     return CheckResult(inputs, [])

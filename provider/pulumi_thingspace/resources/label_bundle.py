@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -20,12 +20,16 @@ from .labels import LabelArgs
 
 FORM = BundleForm("labels", parse_labels, "label_count", key_of=label_key)
 KIND = "UsageSegmentationLabelBundle"
+PARSE_CHUNK = 2000
 
 
-def label_map(lines: Iterable[str]) -> dict[str, str]:
-    """``{"<eid>/<name>": value}`` of canonical label lines."""
-    rows = json.loads("[" + ",".join(lines) + "]")
-    return {f"{d}/{n}": v for d, n, v in rows}
+def label_map(lines: Sequence[str]) -> dict[str, str]:
+    """``{"<eid>/<name>": value}`` of canonical label lines (parsed a chunk at a time, to bound memory)."""
+    out: dict[str, str] = {}
+    for start in range(0, len(lines), PARSE_CHUNK):
+        rows = json.loads("[" + ",".join(lines[start : start + PARSE_CHUNK]) + "]")
+        out.update((f"{d}/{n}", v) for d, n, v in rows)
+    return out
 
 
 class LabelBundleProvider(ThingSpaceProvider):

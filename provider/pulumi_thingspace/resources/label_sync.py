@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from ..models.labels import DeviceLabel
 from ..models.resources import LabelsState
@@ -30,14 +32,40 @@ class LabelPlan:
         return cls(remove, put)
 
 
-def to_labels(label_map: dict[str, str]) -> list[DeviceLabel]:
-    """Wire-ready labels from a label map."""
-    out = []
-    for key, value in sorted(label_map.items()):
+class WireLabels(Sequence[DeviceLabel]):
+    """Wire-ready labels of a label map in key order, built one request chunk at a time.
+
+    The client slices this sequence 2,000 labels per request, so at most one chunk of label objects
+    exists at once however large the set is.
+    """
+
+    def __init__(self, label_map: dict[str, str]) -> None:
+        self._map = label_map
+        self._keys = sorted(label_map)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, index: int) -> DeviceLabel: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[DeviceLabel]: ...
+
+    def __getitem__(self, index: int | slice) -> DeviceLabel | list[DeviceLabel]:
+        if isinstance(index, slice):
+            return [self._label(key) for key in self._keys[index]]
+        return self._label(self._keys[index])
+
+    def _label(self, key: str) -> DeviceLabel:
         device_id, _, name = key.partition("/")
         # Checked inputs were validated in check(); don't pay for validating 100,000 labels twice.
-        out.append(DeviceLabel.model_construct(device_id=device_id, name=name, value=value))
-    return out
+        return DeviceLabel.model_construct(device_id=device_id, name=name, value=self._map[key])
+
+
+def to_labels(label_map: dict[str, str]) -> Sequence[DeviceLabel]:
+    """Wire-ready labels from a label map, in key order."""
+    return WireLabels(label_map)
 
 
 def apply_labels(provider: ThingSpaceProvider, what: str, account: str, plan: LabelPlan) -> LabelsState:
@@ -48,13 +76,12 @@ def apply_labels(provider: ThingSpaceProvider, what: str, account: str, plan: La
         request_ids += client.remove_labels(account, to_labels(plan.remove))
     if plan.set:
         request_ids += client.set_labels(account, to_labels(plan.set))
-    expected = {(k, "remove"): v for k, v in plan.remove.items()}
-    expected.update({(k, "set"): v for k, v in plan.set.items()})
     results = provider.results()
     if results is None or not request_ids:
         if request_ids:
             notify(UNVERIFIED_HINT, once_key="unverified")
         return LabelsState(request_ids=request_ids)
+    expected = [(k, "remove") for k in plan.remove] + [(k, "set") for k in plan.set]
     outcome: dict[tuple[str, str], tuple[bool, str]] = {}
     missing = "no result was reported for this label"
     try:
