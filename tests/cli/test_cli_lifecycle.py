@@ -110,6 +110,9 @@ def test_one_changed_label_previews_as_that_key_alone(stack: FleetStack) -> None
         "~ 1 to update",
     ]
     assert "__provider" not in preview
+    plain = stack.run("preview").stdout  # without --diff: one line per changed resource
+    (EXCERPTS / "one-label-change-plain.txt").write_text(plain)
+    assert "[diff: ~labels]" in plain and CHANGED_EID not in plain
     context = re.findall(r'^ +\d{32}/SEGMENT: "v"$', preview, flags=re.MULTILINE)
     assert len(context) == FLEET - 1 and context == sorted(context)  # unchanged entries, unmarked, in order
     assert stack.services.sim.state.request_counts() == {}
