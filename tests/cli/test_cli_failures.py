@@ -60,6 +60,8 @@ def test_refused_devices_fail_the_up_with_one_message_naming_each_and_the_next_u
     failed = stack.up(check=False)
     assert failed.returncode != 0
     out = failed.stdout + failed.stderr
+    EXCERPTS.mkdir(parents=True, exist_ok=True)
+    (EXCERPTS / "refused-devices.txt").write_text(out)
     assert "Traceback" not in out
     assert "label change failed for 2 of 20 devices" in out
     for eid in refused:
