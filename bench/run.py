@@ -73,12 +73,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     cli = real_cli() if args.suite != "classic" else None
     for n in args.sizes:
-        if args.suite != "compact":
-            print(f"N = {n:,} ...", file=sys.stderr, flush=True)
-            results += run_size(n, repetitions(n, args.quick))
         if args.suite != "classic":
             print(f"N = {n:,}, compact label bundle ...", file=sys.stderr, flush=True)
             results += run_compact(n, cli)
+        if args.suite != "compact":
+            print(f"N = {n:,} ...", file=sys.stderr, flush=True)
+            results += run_size(n, repetitions(n, args.quick))
+        write_json(results, args.output)  # what is measured so far survives a later failure
     if args.suite != "compact":
         print(f"{SINGLE_LABEL_RESOURCES} single-label resources ...", file=sys.stderr, flush=True)
         results += run_overhead(SINGLE_LABEL_RESOURCES, 1 if args.quick else 3)

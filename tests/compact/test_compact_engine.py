@@ -168,11 +168,13 @@ def test_license_bundle_assigns_refreshes_and_leaves_licenses_held_before(
         assert set(sim.state.licenses(ACCOUNT)["devices"]) & set(imeis) == {imeis[0]}
 
 
-def test_retirement_bundle_refuses_active_devices_then_retires_and_refresh_sees_returns(
+def test_retirement_bundle_refuses_active_devices_retires_added_ones_and_refresh_sees_returns(
     sim: SimulatorServer, tmp_path: Path
 ) -> None:
     active = fleet(sim, 1)[0]["iccid"]
-    iccids = [d["iccid"] for d in fleet(sim, 3, state="deactive")]
+    first = 900_001
+    added = sim.state.add_synthetic_devices(ACCOUNT, 3, "deactive", start=first)
+    iccids = [d.ids["iccid"] for d in added]
 
     def program(chosen: list[str]) -> Callable[[], object]:
         return lambda: thingspace.DeviceRetirementBundle(
@@ -192,5 +194,11 @@ def test_retirement_bundle_refuses_active_devices_then_retires_and_refresh_sees_
         engine.up(program(iccids))  # the added device is retired; nothing else is touched
         assert sim.state.device(iccids[2]) is None
         assert engine.outputs("retire")["deleted_count"] == 1
+
+        sim.state.add_synthetic_devices(ACCOUNT, 1, "deactive", start=first)  # back again
+        engine.refresh()
+        assert f"iccid:{iccids[0]}" not in engine.outputs("retire")["devices"]
+        assert [s.op for s in engine.up(program(iccids))] == ["update"]  # retired again
+        assert sim.state.device(iccids[0]) is None
         engine.destroy()  # deleting the resource never restores devices
         assert all(sim.state.device(i) is None for i in iccids)
