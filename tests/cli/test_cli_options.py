@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_testkit import LABELS_REMOVE, LABELS_SET, FleetStack, changed_lines, listener, resource
+from cli_testkit import LABELS_REMOVE, LABELS_SET, FleetStack, changed_lines, label_list, listener, resource
 
 from pulumi_thingspace.demo.services import Services
 from pulumi_thingspace.simulator.synthetic import synthetic_ids
@@ -127,3 +127,39 @@ def test_after_unprotect_destroy_removes_labels_and_never_restores_the_device(st
     assert labels_of(stack, MOVED_TO) == {}
     assert stack.services.sim.state.device(PROTECTED_ICCID) is None
     assert RETAINED_IMEI in stack.services.sim.state.licenses(stack.account)["devices"]
+
+
+def test_a_replaced_label_set_loses_no_label(
+    pulumi_cli: PulumiCli, services: Services, tmp_path: Path
+) -> None:
+    stack = FleetStack(pulumi_cli, services, tmp_path)
+    labels = {f"{synthetic_ids(n)['eid']}/ZONE": "north" for n in (1, 2, 3)}
+    args = {"account_name": stack.account, "labels": label_list(labels)}
+    stack.declare(
+        [listener(services), resource("UsageSegmentationLabels", "zones", args, depends_on=["carrier"])]
+    )
+    stack.up()
+    urn = next(r["urn"] for r in stack.export()["deployment"]["resources"] if r["urn"].endswith("::zones"))
+    stack.services.sim.state.clear_deliveries()
+    out = stack.up("--replace", urn).stdout
+    assert "+-1 replaced" in out
+    # The engine replaces create-before-delete whatever the provider asks: the new set sets its labels,
+    # and the old one's delete keeps them, since this run's new resource holds them.
+    assert [action for action, _, _ in stack.label_actions()] == ["Set"] * 3
+    assert stack.api_writes() == {LABELS_SET: 1}
+    assert zones(stack) == labels
+
+    # Renamed without an alias: the engine creates the new resource and deletes the old one.
+    stack.declare(
+        [listener(services), resource("UsageSegmentationLabels", "renamed", args, depends_on=["carrier"])]
+    )
+    out = stack.up().stdout
+    assert "+ 1 created" in out and "- 1 deleted" in out
+    assert zones(stack) == labels and stack.api_writes() == {LABELS_SET: 1}
+    stack.run("destroy", "--yes")
+    assert zones(stack) == {}
+
+
+def zones(stack: FleetStack) -> dict[str, str]:
+    """The ``ZONE`` labels on the simulator's devices."""
+    return {k: v for k, v in stack.labels_on_devices().items() if k.endswith("/ZONE")}

@@ -8,7 +8,15 @@ import pytest
 import responses
 from resource_testkit import BASE, SINK
 
-from pulumi_thingspace.resources import base
+from pulumi_thingspace.resources import base, claims
+
+
+@pytest.fixture(autouse=True)
+def fresh_claims() -> Iterator[None]:
+    """Each test is its own deployment: no label or license held by an earlier test's resource."""
+    claims.LABELS.clear()
+    claims.LICENSES.clear()
+    yield
 
 
 @pytest.fixture

@@ -53,10 +53,11 @@ def test_create_chunks_at_2000(labels_api: responses.RequestsMock) -> None:
 
 def test_update_sends_only_the_difference(labels_api: responses.RequestsMock) -> None:
     p = LabelSetProvider()
-    old = p.create(checked({f"{eid(1)}/VIN": "A", f"{eid(2)}/VIN": "B", f"{eid(3)}/VIN": "C"})).outs
+    created = p.create(checked({f"{eid(1)}/VIN": "A", f"{eid(2)}/VIN": "B", f"{eid(3)}/VIN": "C"}))
+    old = created.outs
     labels_api.calls.reset()
     new = checked({f"{eid(1)}/VIN": "A", f"{eid(2)}/VIN": "B2", f"{eid(4)}/VIN": "D"})
-    outs = p.update("id", old, new).outs
+    outs = p.update(created.id, old, new).outs
     # The changed value's old pair and the dropped label are removed; the new pair and the added label set.
     assert api_calls(labels_api, PATH, "DELETE") == [
         {"accountName": ACCOUNT, "labels": [entry(eid(2), "VIN", "B"), entry(eid(3), "VIN", "C")]}
@@ -70,24 +71,27 @@ def test_update_sends_only_the_difference(labels_api: responses.RequestsMock) ->
 
 def test_update_without_change_sends_nothing(labels_api: responses.RequestsMock) -> None:
     p = LabelSetProvider()
-    old = p.create(checked({f"{eid(1)}/VIN": "A"})).outs
+    created = p.create(checked({f"{eid(1)}/VIN": "A"}))
+    old = created.outs
     labels_api.calls.reset()
-    outs = p.update("id", old, checked({f"{eid(1)}/VIN": "A"})).outs
+    outs = p.update(created.id, old, checked({f"{eid(1)}/VIN": "A"})).outs
     assert len(labels_api.calls) == 0
     assert outs["request_ids"] == old["request_ids"]
 
 
 def test_delete_removes_everything_it_set(labels_api: responses.RequestsMock) -> None:
     p = LabelSetProvider()
-    outs = p.create(checked({f"{eid(1)}/VIN": "A", f"{eid(1)}/FLEET": "north"})).outs
-    p.delete("id", with_provider(outs))
+    created = p.create(checked({f"{eid(1)}/VIN": "A", f"{eid(1)}/FLEET": "north"}))
+    outs = created.outs
+    p.delete(created.id, with_provider(outs))
     (body,) = api_calls(labels_api, PATH, "DELETE")
     assert body["labels"] == [entry(eid(1), "FLEET", "north"), entry(eid(1), "VIN", "A")]
 
 
 def test_read_returns_recorded_state(labels_api: responses.RequestsMock) -> None:
     p = LabelSetProvider()
-    outs = p.create(checked({f"{eid(1)}/VIN": "A"})).outs
+    created = p.create(checked({f"{eid(1)}/VIN": "A"}))
+    outs = created.outs
     labels_api.calls.reset()
     res = p.read("id", with_provider(outs))
     assert res.id == "id" and res.outs == outs
@@ -98,9 +102,10 @@ def test_read_returns_recorded_state(labels_api: responses.RequestsMock) -> None
 def test_single_label_value_change_removes_old_pair_then_sets(labels_api: responses.RequestsMock) -> None:
     p = SingleLabelProvider()
     props = {"account_name": ACCOUNT, "device_id": eid(1), "name": "SEGMENT", "value": "radio"}
-    old = p.create(with_provider(props)).outs
+    created = p.create(with_provider(props))
+    old = created.outs
     labels_api.calls.reset()
-    outs = p.update("id", old, with_provider({**props, "value": "tv"})).outs
+    outs = p.update(created.id, old, with_provider({**props, "value": "tv"})).outs
     assert [c.request.method for c in labels_api.calls] == ["DELETE", "POST"]
     assert api_calls(labels_api, PATH, "POST")[0]["labels"] == [entry(eid(1), "SEGMENT", "tv")]
     assert outs["value"] == "tv" and outs["device_id"] == eid(1)
@@ -137,7 +142,8 @@ def callback(request_id: str, lines: list[tuple[str, str, str, str, str]]) -> di
 def test_verified_create_records_per_device_outcome(sink: responses.RequestsMock) -> None:
     sink.post(f"{BASE}{PATH}", json={"requestId": "r1"})
     sink.get(f"{SINK}/requests/r1", json=callback("r1", [(eid(1), "VIN", "A", "Set", "Success")]))
-    outs = LabelSetProvider().create(checked({f"{eid(1)}/VIN": "A"})).outs
+    created = LabelSetProvider().create(checked({f"{eid(1)}/VIN": "A"}))
+    outs = created.outs
     assert outs["results"] == {f"{eid(1)}/VIN": "Success"} and outs["verified"] is True
     (read,) = [c.request for c in sink.calls if c.request.url.startswith(SINK)]
     assert read.headers["Authorization"] == "Bearer read-token"
@@ -170,9 +176,30 @@ def test_a_changed_value_loses_its_old_confirmation(
     sink.delete(f"{BASE}{PATH}", json={"requestId": "r2"})
     lines = [(eid(1), "VIN", "A", "Set", "Success"), (eid(2), "VIN", "B", "Set", "Success")]
     sink.get(f"{SINK}/requests/r1", json=callback("r1", lines))
-    old = LabelSetProvider().create(checked({f"{eid(1)}/VIN": "A", f"{eid(2)}/VIN": "B"})).outs
+    created = LabelSetProvider().create(checked({f"{eid(1)}/VIN": "A", f"{eid(2)}/VIN": "B"}))
+    old = created.outs
     assert old["verified"] is True
     monkeypatch.delenv("THINGSPACE_CALLBACK_RESULTS_URL")  # the update runs without a sink
-    outs = LabelSetProvider().update("id", old, checked({f"{eid(1)}/VIN": "A2", f"{eid(2)}/VIN": "B"})).outs
+    outs = (
+        LabelSetProvider()
+        .update(created.id, old, checked({f"{eid(1)}/VIN": "A2", f"{eid(2)}/VIN": "B"}))
+        .outs
+    )
     assert outs["results"] == {f"{eid(2)}/VIN": "Success"}  # only the label not sent again keeps it
     assert outs["verified"] is False
+
+
+def test_a_delete_keeps_labels_that_another_resource_of_this_run_set(
+    labels_api: responses.RequestsMock,
+) -> None:
+    # A replacement created before the old resource is deleted (or a rename without an alias).
+    p = LabelSetProvider()
+    labels = checked({f"{eid(1)}/VIN": "A", f"{eid(2)}/VIN": "B"})
+    old = p.create(labels)
+    new = p.create(labels)
+    labels_api.calls.reset()
+    p.delete(old.id, with_provider(old.outs))
+    assert api_calls(labels_api, PATH, "DELETE") == []  # the new resource holds both labels
+    p.delete(new.id, with_provider(new.outs))
+    (body,) = api_calls(labels_api, PATH, "DELETE")
+    assert body["labels"] == [entry(eid(1), "VIN", "A"), entry(eid(2), "VIN", "B")]

@@ -83,11 +83,12 @@ def test_pool_exhausted_names_every_failed_device(api: responses.RequestsMock) -
 def test_update_assigns_added_and_removes_dropped_owned(api: responses.RequestsMock) -> None:
     api.post(f"{BASE}{V3}/assign", json=answer((I1, OK, "Success"), (I2, OK, "Success")))
     p = LicenseProvider()
-    old = p.create(props(I1, I2)).outs
+    created = p.create(props(I1, I2))
+    old = created.outs
     api.calls.reset()
     api.replace(responses.POST, f"{BASE}{V3}/assign", json=answer((I3, OK, "Success")))
     api.post(f"{BASE}{V3}/remove", json=answer((I2, "LicenseRemoveSuccess", "Success")))
-    outs = p.update("id", old, props(I1, I3)).outs
+    outs = p.update(created.id, old, props(I1, I3)).outs
     assert api_calls(api, f"{V3}/remove") == [{"deviceList": [I2]}]
     assert api_calls(api, f"{V3}/assign") == [{"deviceList": [I3]}]
     assert outs["owned_imeis"] == [I1, I3] and set(outs["device_imeis"]) == {I1, I3}
@@ -131,3 +132,17 @@ def test_delete_names_devices_whose_license_cannot_be_removed(api: responses.Req
     api.post(f"{BASE}{V3}/remove", json=answer((I1, "LicenseRemoveFailed", "Upgrade in progress")))
     with pytest.raises(DeviceFailuresError, match=f"{I1}: Upgrade in progress"):
         LicenseProvider().delete("id", {**props(I1), "owned_imeis": [I1]})
+
+
+def test_a_delete_keeps_licenses_that_another_resource_of_this_run_assigned(
+    api: responses.RequestsMock,
+) -> None:
+    api.post(f"{BASE}{V3}/assign", json=answer((I1, OK, "Success")))
+    p = LicenseProvider()
+    old = p.create(props(I1))
+    already = answer((I1, "LicenseAssignFailed", "License already assigned to device"))
+    api.replace(responses.POST, f"{BASE}{V3}/assign", json=already)
+    p.create(props(I1))  # the replacement, created first, finds the license in place
+    api.calls.reset()
+    p.delete(old.id, old.outs)
+    assert api_calls(api, f"{V3}/remove") == []  # the license stays: the program still declares it

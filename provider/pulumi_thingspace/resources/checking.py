@@ -89,7 +89,11 @@ def diff_inputs(
     skip: Iterable[str] = (),
     also_changed: Iterable[str] = (),
 ) -> DiffResult:
-    """Compare only the resource's own inputs (but ``skip``); say which changes force a replacement."""
+    """Compare only the resource's own inputs (but ``skip``); say which changes force a replacement.
+
+    ``delete_before_replace=True`` is sent with every answer, not only with a replacement this diff
+    asks for: the engine also uses it for replacements it decides itself (``pulumi up --replace``).
+    """
     skipped = set(skip)
     changed: list[str] = list(also_changed)
     for name, field in model.model_fields.items():
@@ -104,7 +108,7 @@ def diff_inputs(
     return DiffResult(
         changes=bool(changed),
         replaces=replaces,
-        delete_before_replace=delete_before_replace if replaces else None,
+        delete_before_replace=True if delete_before_replace else None,
     )
 
 

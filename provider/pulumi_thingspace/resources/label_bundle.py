@@ -41,15 +41,16 @@ class LabelBundleProvider(ThingSpaceProvider):
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Labels compared by hash; only the account forces a replacement."""
-        return diff_bundle(FORM, LabelBundleArgs, olds, news)
+        return diff_bundle(FORM, LabelBundleArgs, olds, news, delete_before_replace=True)  # as labels.py
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Set every label."""
         inputs = FORM.outputs(own(props))
         plan = LabelPlan({}, label_map(FORM.text(inputs).split("\n")))
-        change = apply_labels(self, KIND, inputs["account_name"], plan)
+        id_ = uuid.uuid4().hex
+        change = apply_labels(self, KIND, inputs["account_name"], plan, id_)
         outs = {**inputs, "request_ids": change.request_ids, "verified": change.verified}
-        return CreateResult(uuid.uuid4().hex, outs)
+        return CreateResult(id_, outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Labels are write-only in ThingSpace: return the recorded state unchanged."""
@@ -64,7 +65,7 @@ class LabelBundleProvider(ThingSpaceProvider):
         verified = bool(olds.get("verified"))
         request_ids = list(olds.get("request_ids") or [])
         if plan.remove or plan.set:
-            change = apply_labels(self, KIND, inputs["account_name"], plan)
+            change = apply_labels(self, KIND, inputs["account_name"], plan, id_)
             request_ids, verified = change.request_ids, verified and change.verified
         return UpdateResult({**inputs, "request_ids": request_ids, "verified": verified})
 
@@ -72,7 +73,8 @@ class LabelBundleProvider(ThingSpaceProvider):
         """Remove every label this resource set."""
         text = FORM.text(props)
         if text:
-            apply_labels(self, KIND, props["account_name"], LabelPlan(label_map(text.split("\n")), {}))
+            plan = LabelPlan(label_map(text.split("\n")), {})
+            apply_labels(self, KIND, props["account_name"], plan, id_)
 
 
 def labels_from(labels: Any) -> Any:

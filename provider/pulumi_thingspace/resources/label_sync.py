@@ -9,6 +9,7 @@ from typing import overload
 from ..models.labels import DeviceLabel
 from ..models.resources import LabelsState
 from .base import ThingSpaceProvider, notify
+from .claims import LABELS
 from .failures import DeviceFailuresError
 
 UNVERIFIED_HINT = (
@@ -68,9 +69,18 @@ def to_labels(label_map: dict[str, str]) -> Sequence[DeviceLabel]:
     return WireLabels(label_map)
 
 
-def apply_labels(provider: ThingSpaceProvider, what: str, account: str, plan: LabelPlan) -> LabelsState:
-    """Remove then set; wait for callback results when configured; raise naming every failed device."""
+def apply_labels(
+    provider: ThingSpaceProvider, what: str, account: str, plan: LabelPlan, owner: str
+) -> LabelsState:
+    """Remove then set for resource ``owner``; wait for callback results when configured; raise naming
+    every failed device. A pair that another resource of this process set is not removed (see
+    :mod:`.claims`).
+    """
     client = provider.client
+    kept = {key for _, key, _ in LABELS.release(owner, [(account, k, v) for k, v in plan.remove.items()])}
+    if kept:
+        plan = LabelPlan({k: v for k, v in plan.remove.items() if k not in kept}, plan.set)
+    LABELS.claim(owner, [(account, k, v) for k, v in plan.set.items()])
     request_ids: list[str] = []
     if plan.remove:
         request_ids += client.remove_labels(account, to_labels(plan.remove))

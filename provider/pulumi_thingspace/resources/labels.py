@@ -55,14 +55,17 @@ class LabelSetProvider(ThingSpaceProvider):
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Only the account forces a replacement; label changes are sent as a delta."""
-        return diff_inputs(self.args_model, olds, news)
+        # Replacing a set that keeps the same labels must remove before it sets, or the old one's
+        # delete would take the new one's labels away.
+        return diff_inputs(self.args_model, olds, news, delete_before_replace=True)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Set every label."""
         inputs = own(props)
         labels = self.label_map(inputs)
-        change = apply_labels(self, self.kind, inputs["account_name"], LabelPlan({}, labels))
-        return CreateResult(uuid.uuid4().hex, {**inputs, **merge_state(labels, {}, change)})
+        id_ = uuid.uuid4().hex
+        change = apply_labels(self, self.kind, inputs["account_name"], LabelPlan({}, labels), id_)
+        return CreateResult(id_, {**inputs, **merge_state(labels, {}, change)})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Labels are write-only in ThingSpace: return the recorded state unchanged."""
@@ -76,7 +79,7 @@ class LabelSetProvider(ThingSpaceProvider):
         old_map, new_map = self.label_map(olds), self.label_map(inputs)
         plan = LabelPlan.between(old_map, new_map)
         if plan.remove or plan.set:
-            change = apply_labels(self, self.kind, inputs["account_name"], plan)
+            change = apply_labels(self, self.kind, inputs["account_name"], plan, id_)
         else:
             change = LabelsState(request_ids=list(olds.get("request_ids") or []))
         return UpdateResult({**inputs, **merge_state(new_map, olds, change, plan.set)})
@@ -85,7 +88,7 @@ class LabelSetProvider(ThingSpaceProvider):
         """Remove every label this resource set."""
         labels = self.label_map(props)
         if labels:
-            apply_labels(self, self.kind, props["account_name"], LabelPlan(labels, {}))
+            apply_labels(self, self.kind, props["account_name"], LabelPlan(labels, {}), id_)
 
 
 def plain_labels(labels: Any) -> Any:

@@ -65,14 +65,15 @@ class LicenseBundleProvider(LicenseProvider):
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """IMEIs compared by hash; only the account forces a replacement."""
-        return diff_bundle(FORM, LicenseBundleArgs, olds, news)
+        return diff_bundle(FORM, LicenseBundleArgs, olds, news, delete_before_replace=True)  # as licenses.py
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Assign a license to every IMEI; already-licensed devices count as success."""
         inputs = FORM.outputs(own(props))
         imeis = _imeis(inputs)
-        state = self.assign_all(_args(inputs, imeis))
-        return CreateResult(uuid.uuid4().hex, _outputs(inputs, imeis, state))
+        id_ = uuid.uuid4().hex
+        state = self.assign_all(_args(inputs, imeis), id_)
+        return CreateResult(id_, _outputs(inputs, imeis, state))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Ask ThingSpace which IMEIs hold a license; a lost license leaves the set until the next up."""
@@ -88,12 +89,12 @@ class LicenseBundleProvider(LicenseProvider):
         """Assign the added IMEIs, remove the dropped ones this resource owns."""
         inputs = FORM.outputs(own(news))
         imeis = _imeis(inputs)
-        state = self.change(_args(inputs, imeis), set(_imeis(olds)), _state(olds))
+        state = self.change(_args(inputs, imeis), set(_imeis(olds)), _state(olds), id_)
         return UpdateResult(_outputs(inputs, imeis, state))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Remove the licenses this resource owns; a device already without one is fine."""
-        self.remove_owned(_args(props, []), _state(props).owned_imeis)
+        self.remove_owned(_args(props, []), _state(props).owned_imeis, id_)
 
 
 class FotaLicenseBundle(ThingSpaceResource, module="thingspace", name="FotaLicenseBundle"):

@@ -13,6 +13,7 @@ from ..models.licenses import LicenseResponse
 from ..models.resources import LicenseArgs, LicenseState
 from .base import ThingSpaceProvider, ThingSpaceResource, own
 from .checking import check_inputs, diff_inputs
+from .claims import LICENSES
 from .failures import DeviceFailuresError
 
 NO_LICENSE = "no license attached"
@@ -31,16 +32,18 @@ class LicenseProvider(ThingSpaceProvider):
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Only the account forces a replacement."""
-        return diff_inputs(LicenseArgs, olds, news)
+        # As for labels: the old assignment must release its licenses before the new one assigns them.
+        return diff_inputs(LicenseArgs, olds, news, delete_before_replace=True)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Assign a license to every IMEI; already-licensed devices count as success."""
         args = LicenseArgs.model_validate(own(props))
-        return CreateResult(uuid.uuid4().hex, {**args.checked(), **self.assign_all(args).model_dump()})
+        id_ = uuid.uuid4().hex
+        return CreateResult(id_, {**args.checked(), **self.assign_all(args, id_).model_dump()})
 
-    def assign_all(self, args: LicenseArgs) -> LicenseState:
+    def assign_all(self, args: LicenseArgs, owner: str) -> LicenseState:
         """Assign a license to every IMEI of ``args``; raise naming every device that failed."""
-        state, failures = self._assign(args, args.imeis(), LicenseState())
+        state, failures = self._assign(args, args.imeis(), LicenseState(), owner)
         self._raise(args, "license assignment", failures, len(args.imeis()))
         return state
 
@@ -61,10 +64,10 @@ class LicenseProvider(ThingSpaceProvider):
         """Assign the added IMEIs, remove the dropped ones this resource owns."""
         args = LicenseArgs.model_validate(own(news))
         state = LicenseState.model_validate({k: v for k, v in olds.items() if k in LicenseState.model_fields})
-        state = self.change(args, set(olds.get("device_imeis") or {}), state)
+        state = self.change(args, set(olds.get("device_imeis") or {}), state, id_)
         return UpdateResult({**args.checked(), **state.model_dump()})
 
-    def change(self, args: LicenseArgs, old: set[str], state: LicenseState) -> LicenseState:
+    def change(self, args: LicenseArgs, old: set[str], state: LicenseState, owner: str) -> LicenseState:
         """Assign the IMEIs added since ``old``, remove the dropped ones this resource owns."""
         new = set(args.imeis())
         if args.adopt:
@@ -72,21 +75,21 @@ class LicenseProvider(ThingSpaceProvider):
         dropped = sorted((old - new) & set(state.owned_imeis))
         removal_failures: list[tuple[str, str]] = []
         if dropped:
-            state, removal_failures = self._remove(args, dropped, state)
+            state, removal_failures = self._remove(args, dropped, state, owner)
         added = sorted(new - old)
-        state, failures = self._assign(args, added, state)
+        state, failures = self._assign(args, added, state, owner)
         self._raise(args, "license change", removal_failures + failures, len(added) + len(dropped))
         return state
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Remove the licenses this resource owns; a device already without one is fine."""
         args = LicenseArgs.model_validate({k: props[k] for k in LicenseArgs.model_fields if k in props})
-        self.remove_owned(args, sorted(props.get("owned_imeis") or []))
+        self.remove_owned(args, sorted(props.get("owned_imeis") or []), id_)
 
-    def remove_owned(self, args: LicenseArgs, owned: list[str]) -> None:
+    def remove_owned(self, args: LicenseArgs, owned: list[str], owner: str) -> None:
         """Remove the licenses of ``owned``; raise naming every device that failed."""
         if owned:
-            _, failures = self._remove(args, owned, LicenseState())
+            _, failures = self._remove(args, owned, LicenseState(), owner)
             self._raise(args, "license removal", failures, len(owned))
 
     kind = "FotaLicenseAssignment"
@@ -97,7 +100,7 @@ class LicenseProvider(ThingSpaceProvider):
             raise DeviceFailuresError(what, action, failures, total)
 
     def _assign(
-        self, args: LicenseArgs, imeis: Sequence[str], state: LicenseState
+        self, args: LicenseArgs, imeis: Sequence[str], state: LicenseState, owner: str
     ) -> tuple[LicenseState, list[tuple[str, str]]]:
         failures: list[tuple[str, str]] = []
         owned = set(state.owned_imeis)
@@ -106,15 +109,23 @@ class LicenseProvider(ThingSpaceProvider):
             for d in resp.device_list:
                 if not d.ok:
                     failures.append((d.device_id, d.reason or d.status))
-                elif args.adopt or not d.already_assigned:
+                    continue
+                LICENSES.claim(owner, [(args.account_name, d.device_id)])
+                if args.adopt or not d.already_assigned:
                     owned.add(d.device_id)
             state = self._counts(state, resp)
         state.owned_imeis = sorted(owned & set(args.imeis()))
         return state, failures
 
     def _remove(
-        self, args: LicenseArgs, imeis: Sequence[str], state: LicenseState
+        self, args: LicenseArgs, imeis: Sequence[str], state: LicenseState, owner: str
     ) -> tuple[LicenseState, list[tuple[str, str]]]:
+        # A license another resource of this process assigned stays (see .claims); not ours to remove.
+        kept = {i for _, i in LICENSES.release(owner, [(args.account_name, i) for i in imeis])}
+        state.owned_imeis = [i for i in state.owned_imeis if i not in kept]
+        imeis = [i for i in imeis if i not in kept]
+        if not imeis:
+            return state, []
         resp = self.client.remove_licenses(args.account_name, imeis, args.api_version)
         failures = [
             (d.device_id, d.reason or d.status)
