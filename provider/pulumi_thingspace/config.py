@@ -7,9 +7,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .client.batching import DEFAULT_LICENSE_CHUNK
+
 DEFAULT_BASE_URL = "https://thingspace.verizon.com"
 DEFAULT_CALLBACK_TIMEOUT = 300.0
-DEFAULT_LICENSE_CHUNK = 1000
 
 
 @dataclass(frozen=True)
