@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from ..testing.cli import PulumiCli, PulumiWorkspace
+from ..testing.cli import PulumiCli, PulumiCommandError, PulumiWorkspace
 from .runs import DemoError, RunResult
-
-TAIL_LINES = 25
-NOISE = ("@ ", "Updating (", "Destroying (", "Previewing ", "Outputs:", "Duration:")
 
 
 def resources_block(output: str) -> list[str]:
@@ -54,14 +51,14 @@ class CliRunner:
         self.description = f"`pulumi` {cli.version} ({cli.path}), file backend in a temporary directory"
         try:
             self.ws = PulumiWorkspace(cli, project_dir, workdir, config=config, stack=stack)
-        except subprocess.CalledProcessError as exc:
+        except PulumiCommandError as exc:
             raise DemoError(f"could not create the demo stack: {exc}") from None
 
     def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        proc = self.ws.run(*args, check=False)
-        if proc.returncode != 0:
-            raise DemoError(f"`pulumi {' '.join(args[:2])}` failed (exit {proc.returncode}):\n{tail(proc)}")
-        return proc
+        try:
+            return self.ws.run(*args)
+        except PulumiCommandError as exc:
+            raise DemoError(str(exc)) from None
 
     def preview(self) -> list[str]:
         """``pulumi preview --diff``: the CLI's own text, as a reviewer reads it."""
@@ -96,11 +93,3 @@ class CliRunner:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
-
-
-def tail(proc: subprocess.CompletedProcess[str], count: int = TAIL_LINES) -> str:
-    """The last lines of a command's output (progress lines left out), for an error message."""
-    lines: Sequence[str] = [
-        line for line in (proc.stdout + proc.stderr).strip().splitlines() if not line.startswith(NOISE)
-    ]
-    return "\n".join("  " + line for line in lines[-count:])

@@ -77,10 +77,10 @@ def apply_labels(
     :mod:`.claims`).
     """
     client = provider.client
-    kept = {key for _, key, _ in LABELS.release(owner, [(account, k, v) for k, v in plan.remove.items()])}
+    kept = LABELS.release(owner, account, plan.remove)
     if kept:
         plan = LabelPlan({k: v for k, v in plan.remove.items() if k not in kept}, plan.set)
-    LABELS.claim(owner, [(account, k, v) for k, v in plan.set.items()])
+    LABELS.claim(owner, account, plan.set)
     request_ids: list[str] = []
     if plan.remove:
         request_ids += client.remove_labels(account, to_labels(plan.remove))

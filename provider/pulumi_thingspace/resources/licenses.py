@@ -106,13 +106,15 @@ class LicenseProvider(ThingSpaceProvider):
         owned = set(state.owned_imeis)
         if imeis:
             resp = self.client.assign_licenses(args.account_name, imeis, args.api_version)
+            held: dict[str, object] = {}
             for d in resp.device_list:
                 if not d.ok:
                     failures.append((d.device_id, d.reason or d.status))
                     continue
-                LICENSES.claim(owner, [(args.account_name, d.device_id)])
+                held[d.device_id] = True
                 if args.adopt or not d.already_assigned:
                     owned.add(d.device_id)
+            LICENSES.claim(owner, args.account_name, held)
             state = self._counts(state, resp)
         state.owned_imeis = sorted(owned & set(args.imeis()))
         return state, failures
@@ -121,7 +123,7 @@ class LicenseProvider(ThingSpaceProvider):
         self, args: LicenseArgs, imeis: Sequence[str], state: LicenseState, owner: str
     ) -> tuple[LicenseState, list[tuple[str, str]]]:
         # A license another resource of this process assigned stays (see .claims); not ours to remove.
-        kept = {i for _, i in LICENSES.release(owner, [(args.account_name, i) for i in imeis])}
+        kept = LICENSES.release(owner, args.account_name, dict.fromkeys(imeis, True))
         state.owned_imeis = [i for i in state.owned_imeis if i not in kept]
         imeis = [i for i in imeis if i not in kept]
         if not imeis:

@@ -35,6 +35,9 @@ from .values import Secret
 REPO = Path(__file__).resolve().parents[3]
 TOOLS_MODULE = REPO / ".tools" / "pulumi" / "go.mod"
 COMMAND_TIMEOUT = 600.0
+TAIL_LINES = 30
+PROGRESS = ("@ ", "Updating (", "Destroying (", "Previewing ", "Outputs:", "Duration:")
+"""Line starts of the CLI's progress output, left out of error messages."""
 _VERSION = re.compile(r"v?(\d+)\.(\d+)\.(\d+)")
 
 
@@ -123,10 +126,9 @@ def find_pulumi() -> PulumiCli:
     )
 
 
-def pulumi_env(cli: PulumiCli, workdir: Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
+def pulumi_env(cli: PulumiCli, workdir: Path) -> dict[str, str]:
     """The environment for every command: file backend, private home, random passphrase, this Python."""
-    source = os.environ if base is None else base
-    env = {k: v for k, v in source.items() if not k.startswith(("PULUMI_", "THINGSPACE_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "THINGSPACE_"))}
     (workdir / "state").mkdir(parents=True, exist_ok=True)
     env.update(
         {
@@ -231,8 +233,10 @@ class PulumiCommandError(RuntimeError):
     def __init__(self, args: Sequence[str], proc: subprocess.CompletedProcess[str]) -> None:
         self.args_run = list(args)
         self.proc = proc
-        lines = (proc.stdout + proc.stderr).strip().splitlines()
-        tail = "\n".join("  " + line for line in lines[-40:])
+        lines = [
+            line for line in (proc.stdout + proc.stderr).strip().splitlines() if not line.startswith(PROGRESS)
+        ]
+        tail = "\n".join("  " + line for line in lines[-TAIL_LINES:])
         super().__init__(f"`pulumi {' '.join(args[:2])}` failed (exit {proc.returncode}):\n{tail}")
 
 
