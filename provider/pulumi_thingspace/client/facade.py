@@ -15,7 +15,6 @@ from ..models import (
     DeleteResult,
     Device,
     DeviceId,
-    DeviceLabel,
     LicenseResponse,
 )
 from . import callbacks as callbacks_api
@@ -24,6 +23,7 @@ from . import labels as labels_api
 from . import licenses as licenses_api
 from .auth import Credentials, SessionManager, TokenManager
 from .batching import DEFAULT_LICENSE_CHUNK
+from .labels import LabelLike
 from .requestor import Requestor
 from .transport import DEFAULT_BASE_URL, RetryPolicy, Transport
 
@@ -97,11 +97,11 @@ class ThingSpaceClient:
 
     # Labels
 
-    def set_labels(self, account_name: str, labels: Sequence[DeviceLabel]) -> list[str]:
+    def set_labels(self, account_name: str, labels: Sequence[LabelLike]) -> list[str]:
         """Set usage segmentation labels, 2,000 per request; return the requestIds in order."""
         return labels_api.set_labels(self._api, account_name, labels)
 
-    def remove_labels(self, account_name: str, labels: Sequence[DeviceLabel]) -> list[str]:
+    def remove_labels(self, account_name: str, labels: Sequence[LabelLike]) -> list[str]:
         """Remove usage segmentation labels, 2,000 per request; return the requestIds in order."""
         return labels_api.remove_labels(self._api, account_name, labels)
 

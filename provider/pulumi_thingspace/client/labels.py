@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
-from ..models import DeviceLabel, RequestIdResponse
+from ..models import RequestIdResponse
 from .batching import LABELS_PER_REQUEST, chunked
 from .requestor import Requestor, parse
 
@@ -21,7 +21,31 @@ device, so the server may remove the pair account-wide; use it only if the sandb
 """
 
 
-def label_entry(item: DeviceLabel) -> dict[str, Any]:
+class LabelLike(Protocol):
+    """What a label request needs of a label: ``DeviceLabel`` (validated) and ``WireLabel`` both fit."""
+
+    @property
+    def device_id(self) -> str:
+        """EID of the device."""
+
+    @property
+    def name(self) -> str:
+        """Label name."""
+
+    @property
+    def value(self) -> str:
+        """Label value."""
+
+
+class WireLabel(NamedTuple):
+    """A label that was already validated (a checked input): sent as it is, with no model per label."""
+
+    device_id: str
+    name: str
+    value: str
+
+
+def label_entry(item: LabelLike) -> dict[str, Any]:
     """One ``labels`` entry in the documented shape (key order as in Verizon's example)."""
     return {
         "deviceIds": [{"id": item.device_id, "kind": "EID"}],
@@ -29,13 +53,13 @@ def label_entry(item: DeviceLabel) -> dict[str, Any]:
     }
 
 
-def set_labels_body(account_name: str, labels: Sequence[DeviceLabel]) -> dict[str, Any]:
+def set_labels_body(account_name: str, labels: Sequence[LabelLike]) -> dict[str, Any]:
     """The set (POST) body for one chunk of labels."""
     return {"accountName": account_name, "labels": [label_entry(item) for item in labels]}
 
 
 def remove_labels_body(
-    account_name: str, labels: Sequence[DeviceLabel], *, flat: bool | None = None
+    account_name: str, labels: Sequence[LabelLike], *, flat: bool | None = None
 ) -> dict[str, Any]:
     """The remove (DELETE) body for one chunk of labels; the single place its UNCERTAIN shape is decided.
 
@@ -47,7 +71,7 @@ def remove_labels_body(
     return {"accountName": account_name, "labels": [{"name": n, "value": v} for n, v in pairs]}
 
 
-def set_labels(api: Requestor, account_name: str, labels: Sequence[DeviceLabel]) -> list[str]:
+def set_labels(api: Requestor, account_name: str, labels: Sequence[LabelLike]) -> list[str]:
     """Set labels in chunks of 2,000; return the requestIds in order (results arrive by callback)."""
     return [
         _request_id(api, "POST", "labels.set", set_labels_body(account_name, chunk))
@@ -55,7 +79,7 @@ def set_labels(api: Requestor, account_name: str, labels: Sequence[DeviceLabel])
     ]
 
 
-def remove_labels(api: Requestor, account_name: str, labels: Sequence[DeviceLabel]) -> list[str]:
+def remove_labels(api: Requestor, account_name: str, labels: Sequence[LabelLike]) -> list[str]:
     """Remove labels in chunks of 2,000; return the requestIds in order (results arrive by callback)."""
     return [
         _request_id(api, "DELETE", "labels.remove", remove_labels_body(account_name, chunk))

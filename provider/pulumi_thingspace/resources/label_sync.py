@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import overload
 
-from ..models.labels import DeviceLabel
+from ..client.labels import WireLabel
 from ..models.resources import LabelsState
 from .base import ThingSpaceProvider, notify
 from .claims import LABELS
@@ -33,11 +33,12 @@ class LabelPlan:
         return cls(remove, put)
 
 
-class WireLabels(Sequence[DeviceLabel]):
+class WireLabels(Sequence[WireLabel]):
     """Wire-ready labels of a label map in key order, built one request chunk at a time.
 
-    The client slices this sequence 2,000 labels per request, so at most one chunk of label objects
-    exists at once however large the set is.
+    The client slices this sequence 2,000 labels per request, so at most one chunk of label tuples
+    exists at once however large the set is. Checked inputs were validated in check(), so no label is
+    validated (or wrapped in a model) twice.
     """
 
     def __init__(self, label_map: dict[str, str]) -> None:
@@ -48,23 +49,22 @@ class WireLabels(Sequence[DeviceLabel]):
         return len(self._keys)
 
     @overload
-    def __getitem__(self, index: int) -> DeviceLabel: ...
+    def __getitem__(self, index: int) -> WireLabel: ...
 
     @overload
-    def __getitem__(self, index: slice) -> list[DeviceLabel]: ...
+    def __getitem__(self, index: slice) -> list[WireLabel]: ...
 
-    def __getitem__(self, index: int | slice) -> DeviceLabel | list[DeviceLabel]:
+    def __getitem__(self, index: int | slice) -> WireLabel | list[WireLabel]:
         if isinstance(index, slice):
             return [self._label(key) for key in self._keys[index]]
         return self._label(self._keys[index])
 
-    def _label(self, key: str) -> DeviceLabel:
+    def _label(self, key: str) -> WireLabel:
         device_id, _, name = key.partition("/")
-        # Checked inputs were validated in check(); don't pay for validating 100,000 labels twice.
-        return DeviceLabel.model_construct(device_id=device_id, name=name, value=self._map[key])
+        return WireLabel(device_id, name, self._map[key])
 
 
-def to_labels(label_map: dict[str, str]) -> Sequence[DeviceLabel]:
+def to_labels(label_map: dict[str, str]) -> Sequence[WireLabel]:
     """Wire-ready labels from a label map, in key order."""
     return WireLabels(label_map)
 
