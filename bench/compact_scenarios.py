@@ -23,6 +23,7 @@ from report import Result, ceil_div
 from simproc import LABEL_ACCOUNT, SimulatorProcess, api_counts, eids, fleet_seed, peak_memory_kib
 
 PROJECT = BENCH_DIR / "compact_project"
+EMPTY_PROJECT = BENCH_DIR / "empty_project"
 CHUNK = 2000
 MANY = 5000
 KINDS = ("bundle", "bare")
@@ -120,6 +121,18 @@ class CompactBench:
         sent = sum(api_counts(self.sim.counts()).values())
         self.add(f"{self.op_name(op)}: requests", sent, "requests", f"= {self.bound(op)}")
 
+    def cli_floor(self, tmp: Path) -> None:
+        """``pulumi up --yes`` of a program with no resources: what every ``up`` costs before a provider runs.
+
+        No provider can create faster under the CLI than this floor plus the API's own time (the plain
+        script), so ``floor + script`` over ``script`` is the lowest create ratio any provider reaches.
+        """
+        assert self.cli is not None
+        ws = PulumiWorkspace(self.cli, EMPTY_PROJECT, tmp / "empty")
+        seconds = min(run_sampled(ws, Peaks(), "up", "--yes")[0] for _ in range(REPEATS["no-change up"]))
+        self.seconds[("empty", "cli", "create")] = seconds
+        self.add("CLI floor: up of a program with no resources", seconds, "s")
+
     def real_cli(self, tmp: Path) -> None:
         """The five operations under the real ``pulumi`` CLI, the bundle and the bare provider in turn.
 
@@ -182,6 +195,10 @@ class CompactBench:
                 self.add(
                     f"create: bundle / plain script ({where})", create / self.plain_create, "ratio", target
                 )
+        floor = self.seconds.get(("empty", "cli", "create"))
+        if floor:
+            lowest = (floor + self.plain_create) / self.plain_create
+            self.add("create: (CLI floor + plain script) / plain script (real CLI)", lowest, "ratio")
         rpcs = self.seconds[("bundle", "rpc", "create")]
         target = "<= 1.3" if at_target else None
         self.add("create: bundle Check+Create RPCs / plain script", rpcs / self.plain_create, "ratio", target)
@@ -212,6 +229,7 @@ def run_compact(n: int, cli: PulumiCli | None) -> list[Result]:
             bench.engine_path(kind)
         if cli is not None:
             with tempfile.TemporaryDirectory(prefix="ts-bench-cli-") as tmp:
+                bench.cli_floor(Path(tmp))
                 bench.real_cli(Path(tmp))
         bench.ratios()
         return bench.results

@@ -1,0 +1,1 @@
+"""No resources: what a `pulumi up` costs before any provider does anything."""
