@@ -3,19 +3,19 @@
 Resources: ``UsageSegmentationLabels``, ``UsageSegmentationLabel``, ``FotaLicenseAssignment``,
 ``DeviceRetirement`` and ``CallbackListener``; for large fleets the compact forms
 ``UsageSegmentationLabelBundle``, ``FotaLicenseBundle`` and ``DeviceRetirementBundle``.
-``ThingSpaceClient`` is the HTTP client they use, usable on
-its own. Resource classes are loaded on first use so that the client, simulator and sink do not import
-the Pulumi SDK.
+``ThingSpaceClient`` is the HTTP client they use, usable on its own. Every name is loaded on first
+use, so that the client, simulator and sink do not import the Pulumi SDK and a Pulumi program does
+not import the HTTP client.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .client import Credentials, ThingSpaceClient
+from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from .client import Credentials, ThingSpaceClient
     from .resources import (
         CallbackListener,
         DeviceArgs,
@@ -28,19 +28,6 @@ if TYPE_CHECKING:
         UsageSegmentationLabelBundle,
         UsageSegmentationLabels,
     )
-
-_RESOURCES = {
-    "CallbackListener",
-    "DeviceArgs",
-    "DeviceRetirement",
-    "DeviceRetirementBundle",
-    "FotaLicenseAssignment",
-    "FotaLicenseBundle",
-    "LabelArgs",
-    "UsageSegmentationLabel",
-    "UsageSegmentationLabelBundle",
-    "UsageSegmentationLabels",
-}
 
 __all__ = [
     "CallbackListener",
@@ -57,8 +44,7 @@ __all__ = [
     "UsageSegmentationLabels",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    if name in _RESOURCES:
-        return getattr(importlib.import_module(".resources", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(
+    __name__,
+    {name: ".client" if name in ("Credentials", "ThingSpaceClient") else ".resources" for name in __all__},
+)

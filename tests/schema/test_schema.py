@@ -257,9 +257,8 @@ def test_only_the_listener_password_is_a_secret_property(schema: dict[str, Any])
 
 
 def test_every_resource_class_is_in_the_schema_with_its_dynamic_token(schema: dict[str, Any]) -> None:
-    classes = {
-        obj for obj in vars(resource_module).values() if isinstance(obj, type) and issubclass(obj, Resource)
-    }
+    exported = (getattr(resource_module, name) for name in resource_module.__all__)
+    classes = {obj for obj in exported if isinstance(obj, type) and issubclass(obj, Resource)}
     assert classes == {res.cls for res in RESOURCES}
     assert set(schema["resources"]) == {f"thingspace:index:{res.name}" for res in RESOURCES}
     for res in RESOURCES:

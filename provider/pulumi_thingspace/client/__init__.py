@@ -6,23 +6,43 @@ Usable without Pulumi::
     request_ids = client.set_labels("0000000000-00001", labels)
 """
 
-import logging
+from __future__ import annotations
 
-from .auth import Credentials
-from .errors import (
-    ApiError,
-    AuthenticationError,
-    ConnectionFailure,
-    RetryExhaustedError,
-    SessionExpiredError,
-    ThingSpaceError,
-    parse_error,
-)
-from .facade import ThingSpaceClient
-from .transport import DEFAULT_BASE_URL, RetryPolicy
+import logging
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from .auth import Credentials
+    from .errors import (
+        ApiError,
+        AuthenticationError,
+        ConnectionFailure,
+        RetryExhaustedError,
+        SessionExpiredError,
+        ThingSpaceError,
+        parse_error,
+    )
+    from .facade import ThingSpaceClient
+    from .transport import DEFAULT_BASE_URL, RetryPolicy
 
 # A library leaves output to the application: without its own handler, nothing is printed.
 logging.getLogger("pulumi_thingspace.client").addHandler(logging.NullHandler())
+
+_MODULES = {
+    "DEFAULT_BASE_URL": ".transport",
+    "ApiError": ".errors",
+    "AuthenticationError": ".errors",
+    "ConnectionFailure": ".errors",
+    "Credentials": ".auth",
+    "RetryExhaustedError": ".errors",
+    "RetryPolicy": ".transport",
+    "SessionExpiredError": ".errors",
+    "ThingSpaceClient": ".facade",
+    "ThingSpaceError": ".errors",
+    "parse_error": ".errors",
+}
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -37,3 +57,5 @@ __all__ = [
     "ThingSpaceError",
     "parse_error",
 ]
+
+__getattr__ = lazy_exports(__name__, _MODULES)

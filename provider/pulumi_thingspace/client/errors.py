@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
+if TYPE_CHECKING:
+    import requests
 
 SESSION_EXPIRED_SUFFIX = "SessionToken.Expired"
 """Error-code suffix ThingSpace uses when the VZ-M2M session token is idle-expired or unknown."""

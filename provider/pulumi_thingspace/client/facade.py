@@ -17,13 +17,13 @@ from ..models import (
     DeviceId,
     LicenseResponse,
 )
+from ..models.labels import LabelLike
 from . import callbacks as callbacks_api
 from . import devices as devices_api
 from . import labels as labels_api
 from . import licenses as licenses_api
 from .auth import Credentials, SessionManager, TokenManager
 from .batching import DEFAULT_LICENSE_CHUNK
-from .labels import LabelLike
 from .requestor import Requestor
 from .transport import DEFAULT_BASE_URL, RetryPolicy, Transport
 

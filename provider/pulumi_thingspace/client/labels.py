@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple, Protocol
+from typing import Any
 
 from ..models import RequestIdResponse
+from ..models.labels import LabelLike
 from .batching import LABELS_PER_REQUEST, chunked
 from .requestor import Requestor, parse
 
@@ -19,30 +20,6 @@ the most likely real shape (the remove callback echoes deviceIds and label per e
 True: the flat ``{"accountName", "labels": [{"name", "value"}]}`` of Verizon's remove example. It names no
 device, so the server may remove the pair account-wide; use it only if the sandbox rejects the default.
 """
-
-
-class LabelLike(Protocol):
-    """What a label request needs of a label: ``DeviceLabel`` (validated) and ``WireLabel`` both fit."""
-
-    @property
-    def device_id(self) -> str:
-        """EID of the device."""
-
-    @property
-    def name(self) -> str:
-        """Label name."""
-
-    @property
-    def value(self) -> str:
-        """Label value."""
-
-
-class WireLabel(NamedTuple):
-    """A label that was already validated (a checked input): sent as it is, with no model per label."""
-
-    device_id: str
-    name: str
-    value: str
 
 
 def label_entry(item: LabelLike) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -35,6 +35,30 @@ class DeviceLabel(BaseModel):
     def key(self) -> str:
         """``<eid>/<name>``: the identity of a label on a device."""
         return f"{self.device_id}/{self.name}"
+
+
+class LabelLike(Protocol):
+    """What a label request needs of a label: ``DeviceLabel`` (validated) and ``WireLabel`` both fit."""
+
+    @property
+    def device_id(self) -> str:
+        """EID of the device."""
+
+    @property
+    def name(self) -> str:
+        """Label name."""
+
+    @property
+    def value(self) -> str:
+        """Label value."""
+
+
+class WireLabel(NamedTuple):
+    """A label that was already validated (a checked input): sent as it is, with no model per label."""
+
+    device_id: str
+    name: str
+    value: str
 
 
 class LabelEntry(WireRequest):

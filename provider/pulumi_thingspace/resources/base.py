@@ -5,15 +5,17 @@ from __future__ import annotations
 import pickle
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 from pulumi.dynamic import ConfigureRequest, Resource, ResourceProvider
 
-from ..client import Credentials, ThingSpaceClient
 from ..config import ProviderSettings
-from ..results import CallbackResults
 from . import reporting
+
+if TYPE_CHECKING:
+    from ..client import ThingSpaceClient
+    from ..results import CallbackResults
 
 PROVIDER_KEY = "__provider"
 
@@ -25,7 +27,12 @@ reporting.install()  # a no-op outside the SDK's provider server
 
 
 def shared_client(settings: ProviderSettings) -> ThingSpaceClient:
-    """One client per settings per process, so all resources share one token and one session."""
+    """One client per settings per process, so all resources share one token and one session.
+
+    The client (and ``requests``) is imported here, on first use: a program and a preview never need it.
+    """
+    from ..client import Credentials, ThingSpaceClient
+
     with _CLIENTS_LOCK:
         client = _CLIENTS.get(settings)
         if client is None:
@@ -93,6 +100,8 @@ class ThingSpaceProvider(ResourceProvider):
         s = self.settings
         if not s.callback_results_url:
             return None
+        from ..results import CallbackResults
+
         return CallbackResults(
             s.callback_results_url, s.callback_results_token or "", timeout=s.callback_timeout_seconds
         )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import overload
 
-from ..client.labels import WireLabel
+from ..models.labels import WireLabel
 from ..models.resources import LabelsState
 from .base import ThingSpaceProvider, notify
 from .claims import LABELS
