@@ -89,8 +89,14 @@ class SimulatorProcess:
         self.http.trust_env = False
 
     def admin(self, method: str, path: str, **kwargs: Any) -> Any:
-        """Call ``/_admin/<path>`` and return the decoded JSON answer."""
-        response = self.http.request(method, f"{self.url}/_admin/{path}", timeout=600, **kwargs)
+        """Call ``/_admin/<path>`` and return the decoded JSON answer.
+
+        Each call has a connection of its own: the simulator closes idle keep-alive connections after a
+        few seconds, and a long operation between two admin calls could otherwise race that close.
+        """
+        response = self.http.request(
+            method, f"{self.url}/_admin/{path}", timeout=600, headers={"Connection": "close"}, **kwargs
+        )
         response.raise_for_status()
         return response.json()
 
