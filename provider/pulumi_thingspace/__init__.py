@@ -44,7 +44,7 @@ __all__ = [
     "UsageSegmentationLabels",
 ]
 
-__getattr__ = lazy_exports(
+__getattr__, __dir__ = lazy_exports(
     __name__,
     {name: ".client" if name in ("Credentials", "ThingSpaceClient") else ".resources" for name in __all__},
 )

@@ -8,12 +8,17 @@ program never needs the HTTP client, and a provider's check needs only its own r
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
 
-def lazy_exports(package: str, exports: Mapping[str, str]) -> Callable[[str], Any]:
-    """A module ``__getattr__`` that imports ``exports[name]`` (a relative submodule) on first access."""
+def lazy_exports(
+    package: str, exports: Mapping[str, str]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """A module's ``__getattr__`` and ``__dir__``: ``exports[name]`` (a relative submodule) is imported
+    on first access of ``name``, and ``dir()`` lists every exported name as if it were loaded."""
+    module_globals = sys.modules[package].__dict__
 
     def __getattr__(name: str) -> Any:
         module = exports.get(name)
@@ -21,4 +26,7 @@ def lazy_exports(package: str, exports: Mapping[str, str]) -> Callable[[str], An
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         return getattr(importlib.import_module(module, package), name)
 
-    return __getattr__
+    def __dir__() -> list[str]:
+        return sorted({*module_globals, *exports})
+
+    return __getattr__, __dir__

@@ -41,6 +41,23 @@ def test_a_provider_checking_and_diffing_a_bundle_imports_no_http_client() -> No
     assert loaded_after(code) == set()
 
 
+def test_lazy_names_are_listed_and_unknown_names_are_errors() -> None:
+    code = """
+        import pulumi_thingspace as thingspace
+        from pulumi_thingspace import client, resources
+        for module in (thingspace, client, resources):
+            assert set(module.__all__) <= set(dir(module)), module.__name__
+            assert not hasattr(module, "NoSuchName")
+        try:
+            from pulumi_thingspace import NoSuchName  # noqa: F401
+        except ImportError as exc:
+            assert "NoSuchName" in str(exc)
+        else:
+            raise AssertionError("imported a name that does not exist")
+    """
+    assert loaded_after(code) == set()
+
+
 def test_the_client_is_still_importable_from_the_package() -> None:
     code = "from pulumi_thingspace import ThingSpaceClient, Credentials"
     assert loaded_after(code) >= {"requests", "pulumi_thingspace.client.facade"}

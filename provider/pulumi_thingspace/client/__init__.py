@@ -58,4 +58,4 @@ __all__ = [
     "parse_error",
 ]
 
-__getattr__ = lazy_exports(__name__, _MODULES)
+__getattr__, __dir__ = lazy_exports(__name__, _MODULES)

@@ -46,4 +46,4 @@ __all__ = [
     "UsageSegmentationLabels",
 ]
 
-__getattr__ = lazy_exports(__name__, _MODULES)
+__getattr__, __dir__ = lazy_exports(__name__, _MODULES)
