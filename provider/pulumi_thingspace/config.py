@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .client.batching import DEFAULT_LICENSE_CHUNK
+from .errors import UserError
 
 DEFAULT_BASE_URL = "https://thingspace.verizon.com"
 DEFAULT_CALLBACK_TIMEOUT = 300.0
@@ -61,7 +62,7 @@ SETTINGS: tuple[Setting, ...] = (
 _CREDENTIALS = ("clientId", "clientSecret", "username", "password")
 
 
-class ConfigurationError(Exception):
+class ConfigurationError(UserError):
     """A provider setting is missing or invalid; the message says how to set it."""
 
 

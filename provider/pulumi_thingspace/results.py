@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 import requests
 from pydantic import ValidationError
 
+from .errors import UserError
 from .models.labels import CarrierCallback
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ class LineOutcome:
     """ThingSpace's description, e.g. "The device does not exist"; "" when none was given."""
 
 
-class ResultsError(Exception):
+class ResultsError(UserError):
     """The callback sink could not be read or answered something unusable."""
 
 

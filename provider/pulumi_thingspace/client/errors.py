@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from ..errors import UserError
+
 if TYPE_CHECKING:
     import requests
 
@@ -20,7 +22,7 @@ _MAX_MESSAGE = 300  # keeps an HTML error page from flooding a log line or a Pul
 _XML_FIELD = r"<(?:\w+:)?{0}>\s*([^<]*?)\s*</(?:\w+:)?{0}>"
 
 
-class ThingSpaceError(Exception):
+class ThingSpaceError(UserError):
     """Base of every client error; ``str(e)`` is ``"<endpoint>: HTTP <status> <code>: <message>"``."""
 
     def __init__(self, message: str, *, endpoint: str, status: int | None = None, code: str | None = None):

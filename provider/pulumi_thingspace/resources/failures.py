@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..errors import UserError
 
-class DeviceFailuresError(Exception):
+
+class DeviceFailuresError(UserError):
     """Raised after everything that could be applied was applied; names every failed device."""
 
     def __init__(self, resource: str, action: str, failures: Iterable[tuple[str, str]], total: int) -> None:

@@ -8,6 +8,7 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..client import ApiError
+from ..errors import UserError
 from ..models.resources import ListenerArgs
 from .base import ThingSpaceProvider, ThingSpaceResource, own
 from .checking import check_inputs, diff_inputs
@@ -15,7 +16,7 @@ from .checking import check_inputs, diff_inputs
 NOT_REGISTERED = "CallbackNotFound"
 
 
-class ListenerExistsError(Exception):
+class ListenerExistsError(UserError):
     """A listener for the service is already registered and ``adopt`` is false."""
 
 

@@ -13,7 +13,7 @@ import sys
 import traceback
 from types import ModuleType
 
-from .failures import DeviceFailuresError
+from ..errors import UserError
 
 SERVER_MODULE = "pulumi.dynamic.__main__"
 
@@ -21,22 +21,9 @@ SERVER_MODULE = "pulumi.dynamic.__main__"
 def format_error() -> str:
     """The current exception for the engine: its message for a user error, else the full traceback."""
     error = sys.exc_info()[1]
-    if isinstance(error, user_errors()):
+    if isinstance(error, UserError):
         return str(error)
     return traceback.format_exc()
-
-
-def user_errors() -> tuple[type[BaseException], ...]:
-    """Errors whose message is complete for a user: reported without a traceback.
-
-    Imported when an error is reported, so that installing the hook imports neither the HTTP client
-    nor the results reader.
-    """
-    from ..client.errors import ThingSpaceError
-    from ..config import ConfigurationError
-    from ..results import ResultsError
-
-    return (ThingSpaceError, DeviceFailuresError, ResultsError, ConfigurationError)
 
 
 class _ServerTraceback(ModuleType):
