@@ -20,6 +20,7 @@ from pulumi_thingspace.sink.settings import env_name
 
 from .backends import Backend
 from .helpers import PASSWORD, TOKEN, USERNAME, callback_body, read
+from .ledger_helpers import ACCOUNT, ask, key, labelled, set_line
 from .processes import COMMAND, SECRET_ENV, Sink
 
 
@@ -76,6 +77,23 @@ def test_a_port_in_use_is_reported_with_exit_status_1(tmp_path: Path) -> None:
     assert done.stdout == b""
 
 
+SHARED_DEVICES = 40
+"""Burst callbacks each set one label of their own and one of these shared devices (the latest wins)."""
+
+
+def burst_body(i: int) -> dict[str, object]:
+    """Burst callback ``i``: sets device 1000+i to ``own-i`` and shared device i % 40 to ``shared-i``."""
+    return labelled(f"burst-{i}", set_line(1000 + i, f"own-{i}"), set_line(i % SHARED_DEVICES, f"shared-{i}"))
+
+
+def implied_ledger(stored: list[int]) -> tuple[dict[str, str], int]:
+    """(labels set, keys unseen) that the stored burst callbacks imply for all 200 + 40 keys."""
+    expected = {key(1000 + i): f"own-{i}" for i in stored}
+    for i in sorted(stored):  # sent one after the other, so stored in this order
+        expected[key(i % SHARED_DEVICES)] = f"shared-{i}"
+    return expected, 200 + SHARED_DEVICES - len(expected)
+
+
 def test_every_acknowledged_callback_survives_sigkill(
     backend: Backend, tmp_path: Path, processes: list[Sink]
 ) -> None:
@@ -88,7 +106,7 @@ def test_every_acknowledged_callback_survives_sigkill(
         with requests.Session() as http:
             for i in range(200):
                 try:
-                    response = http.post(sink.url + "/callbacks", json=callback_body(f"burst-{i}"), timeout=5)
+                    response = http.post(f"{sink.url}/callbacks/{ACCOUNT}", json=burst_body(i), timeout=5)
                 except requests.RequestException:
                     return
                 if 200 <= response.status_code < 300:
@@ -114,7 +132,15 @@ def test_every_acknowledged_callback_survives_sigkill(
             ).status_code
             != 200
         ]
+        stored = [i for i in range(200) if read(again.url, f"burst-{i}").status_code == 200]
     assert missing == []
+    # The ledger holds exactly what the stored callbacks imply: those acknowledged, and at most the one
+    # the kill interrupted (stored, never answered). A callback never lands without its ledger change.
+    assert set(stored) - {int(rid.split("-")[1]) for rid in acknowledged} <= {len(acknowledged)}
+    keys = [key(1000 + i) for i in range(200)] + [key(d) for d in range(SHARED_DEVICES)]
+    answer = ask(again.url, ACCOUNT, keys).json()
+    expected, unseen = implied_ledger(stored)
+    assert (answer["set"], answer["removed"], answer["unseen"]) == (expected, [], unseen)
 
 
 def test_settings_prefer_options_then_environment_then_defaults() -> None:

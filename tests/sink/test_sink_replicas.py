@@ -12,6 +12,7 @@ import requests
 
 from .backends import Backend
 from .helpers import TOKEN, callback_body, read
+from .ledger_helpers import ACCOUNT, ask, key, labelled, set_line
 from .pg_server import PASSWORD as PG_PASSWORD
 from .pg_server import PostgresServer
 from .processes import Sink
@@ -72,9 +73,11 @@ def test_two_replicas_share_callbacks_store_duplicates_once_and_survive_a_sigkil
         # Every id goes to both replicas at about the same time; some go twice to the same replica.
         with requests.Session() as http:
             for n, rid in enumerate(ids):
+                # Each id sets a label of its own; the account comes from the path, as registered.
+                body = labelled(rid, set_line(int(rid.split("-")[1]), f"v-{rid}"))
                 for _ in range(2 if n % repeat_every == 0 else 1):
                     try:
-                        response = http.post(replica.callback_url, json=callback_body(rid), timeout=5)
+                        response = http.post(f"{replica.callback_url}/{ACCOUNT}", json=body, timeout=5)
                     except requests.RequestException:
                         break  # the replica is gone; ThingSpace would resend to the other one
                     ledger.record(name, rid, response)
@@ -104,6 +107,14 @@ def test_two_replicas_share_callbacks_store_duplicates_once_and_survive_a_sigkil
     assert max(ledger.stored_true.values()) == 1, "two answers claimed to have stored the same callback"
     assert db.duplicated_keys() == []
     assert db.rows() == total + 2
+
+    # Both replicas built one ledger: every label acknowledged by either is there, on either replica.
+    restarted = Sink(db.target, tmp_path / "a2.log")
+    processes.append(restarted)
+    keys = [key(i) for i in range(total)]
+    expected = {"accountName": ACCOUNT, "set": {key(i): f"v-burst-{i}" for i in range(total)}}
+    answers = [ask(replica.url, ACCOUNT, keys).json() for replica in (b, restarted)]
+    assert answers == [{**expected, "removed": [], "unseen": 0}] * 2
 
 
 def test_database_outage_is_answered_with_503_and_the_sink_recovers_without_a_restart(

@@ -6,6 +6,7 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -21,6 +22,7 @@ from pulumi_thingspace.results import (
     ResultsTimeout,
 )
 from pulumi_thingspace.sink import CallbackStore, SinkServer
+from pulumi_thingspace.sink.ledger import LedgerView
 
 from .backends import Backend
 from .helpers import (
@@ -156,8 +158,11 @@ class FlakyStore(CallbackStore):
         self.failures = failures
         self.reads = 0
 
-    def add(self, request_id: str, callback_count: int, body: dict[str, Any]) -> bool:
-        return self.inner.add(request_id, callback_count, body)
+    def add(self, request_id: str, callback_count: int, body: dict[str, Any], account: str = "") -> bool:
+        return self.inner.add(request_id, callback_count, body, account)
+
+    def ledger(self, account: str, keys: Sequence[str]) -> LedgerView:
+        return self.inner.ledger(account, keys)
 
     def get(self, request_id: str) -> list[dict[str, Any]]:
         self.reads += 1

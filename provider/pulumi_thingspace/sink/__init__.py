@@ -4,6 +4,9 @@
 password and stores the body (without them) durably before answering 200.
 ``GET /requests/{requestId}`` with ``Authorization: Bearer <read token>`` answers
 200 ``{"requestId": ..., "callbacks": [body, ...]}`` (arrival order) or 404 while none arrived.
+``POST /ledger`` (same token) answers what the label ledger, built from every stored callback, holds
+for a list of ``"<eid>/<name>"`` keys; ``POST {callback path}/{accountName}`` files a callback's label
+results under that account (see ``ledger.py``).
 See ``docs.md`` next to this file for the full read contract and deployment notes.
 """
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -16,22 +15,34 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from ..models.labels import CarrierCallback
+from .ledger import ACCOUNT_RULE, account_route, callback_account
+from .ledger_http import add_ledger_route
+from .limits import (
+    BIGINT_RANGE,
+    MAX_BODY_BYTES,
+    MAX_DEPTH,
+    MAX_REQUEST_ID_LENGTH,
+    BodyIncomplete,
+    BodyTooLarge,
+    NestedTooDeeply,
+    parse_json,
+    printable,
+    read_body,
+    storable_request_id,
+    unstorable_fields,
+)
 from .logs import event
 from .rejections import RejectionLog
 from .settings import SinkSettings
 from .store import CallbackStore
-
-MAX_BODY_BYTES = 16 * 1024 * 1024
-"""Larger bodies are refused; a 2,000-label callback is well under 1 MiB."""
-
-MAX_REQUEST_ID_LENGTH = 200
 
 CREDENTIAL_FIELDS = ("username", "password")
 
 
 def _same(given: Any, expected: bytes) -> bool:
     """Constant-time comparison of an untrusted value with a configured secret."""
-    return isinstance(given, str) and hmac.compare_digest(given.encode("utf-8"), expected)
+    # surrogatepass: a lone surrogate in the body is a mismatch, not an encoding error (500).
+    return isinstance(given, str) and hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected)
 
 
 def _error(status: int, message: str, **extra: Any) -> JSONResponse:
@@ -79,18 +90,32 @@ def create_app(settings: SinkSettings, store: CallbackStore) -> FastAPI:
     )
 
     @app.post(settings.callback_path)
+    @app.post(account_route(settings.callback_path))
     async def receive_callback(request: Request) -> JSONResponse:
-        """Store one CarrierService callback durably, then acknowledge it with 200."""
+        """Store one CarrierService callback durably, then acknowledge it with 200.
+
+        Its label lines update the ledger of the account the URL names (see ``ledger.callback_account``).
+        """
         client = request.client.host if request.client else None
-        declared = request.headers.get("content-length", "")
-        # Refuse an announced oversize body before reading it into memory.
-        too_large = declared.isdigit() and int(declared) > MAX_BODY_BYTES
-        raw = b"" if too_large else await request.body()
-        if too_large or len(raw) > MAX_BODY_BYTES:
-            event(logging.WARNING, "callback rejected", reason="too_large", client=client)
-            return _error(413, "callback body too large")
         try:
-            body = json.loads(raw)
+            raw = await read_body(request, MAX_BODY_BYTES)
+        except BodyTooLarge:
+            # The rest of the body is never read; closing the connection stops the sender too.
+            event(logging.WARNING, "callback rejected", reason="too_large", client=client)
+            return JSONResponse(
+                {"error": f"callback body larger than {MAX_BODY_BYTES} bytes"},
+                status_code=413,
+                headers={"Connection": "close"},
+            )
+        except BodyIncomplete:
+            event(logging.WARNING, "callback rejected", reason="incomplete_body", client=client)
+            return _error(400, "callback body incomplete: the client disconnected")
+        try:
+            # Off the event loop: a large hostile body costs CPU, and other requests go on meanwhile.
+            body = await run_in_threadpool(parse_json, raw)
+        except NestedTooDeeply:
+            event(logging.WARNING, "callback rejected", reason="too_deep", client=client)
+            return _error(400, f"callback body is nested too deeply (more than {MAX_DEPTH} levels)")
         except ValueError:
             event(logging.WARNING, "callback rejected", reason="malformed_json", client=client)
             return _error(400, "callback body is not valid JSON")
@@ -102,10 +127,32 @@ def create_app(settings: SinkSettings, store: CallbackStore) -> FastAPI:
             event(logging.WARNING, "callback rejected", reason="bad_credentials", client=client)
             rejections.note(body, "bad_credentials")
             return _error(401, "username or password does not match the registered listener")
+        account = callback_account(request.path_params)
+        if account is None:
+            event(logging.WARNING, "callback rejected", reason="invalid_account", client=client)
+            return _error(400, f"the account name after the callback path must be {ACCOUNT_RULE}")
+        stored = {k: v for k, v in body.items() if k not in CREDENTIAL_FIELDS}
+        # Checked before the model and the store, the same for every store: a callback no store can hold
+        # is refused for good (4xx) rather than answered 503, which would make ThingSpace resend it.
+        unstorable = unstorable_fields(stored)
+        if unstorable:
+            event(
+                logging.WARNING,
+                "callback rejected",
+                reason="unstorable_text",
+                client=client,
+                fields=unstorable,
+            )
+            rejections.note(body, "unstorable_text")
+            return _error(
+                422,
+                "callback body holds a NUL character or a lone surrogate, which cannot be stored",
+                fields=unstorable,
+            )
         try:
             callback = CarrierCallback.model_validate(body)
         except ValidationError as exc:
-            fields = sorted({".".join(str(p) for p in err["loc"]) for err in exc.errors()})
+            fields = sorted({".".join(printable(str(p)) for p in err["loc"]) for err in exc.errors()})
             event(logging.WARNING, "callback rejected", reason="invalid_body", client=client, fields=fields)
             rejections.note(body, "invalid_body")
             return _error(422, "callback body does not match the CarrierService shape", fields=fields)
@@ -113,9 +160,18 @@ def create_app(settings: SinkSettings, store: CallbackStore) -> FastAPI:
         if not request_id.strip() or len(request_id) > MAX_REQUEST_ID_LENGTH:
             event(logging.WARNING, "callback rejected", reason="invalid_request_id", client=client)
             return _error(422, "requestId must be 1-200 characters", fields=["requestId"])
-        stored = {k: v for k, v in body.items() if k not in CREDENTIAL_FIELDS}
+        if callback.callback_count not in BIGINT_RANGE:
+            event(
+                logging.WARNING,
+                "callback rejected",
+                reason="invalid_body",
+                client=client,
+                fields=["callbackCount"],
+            )
+            rejections.note(body, "invalid_body")
+            return _error(422, "callbackCount is out of range", fields=["callbackCount"])
         try:
-            added = await run_in_threadpool(store.add, request_id, callback.callback_count, stored)
+            added = await run_in_threadpool(store.add, request_id, callback.callback_count, stored, account)
         except Exception as exc:
             # Not acknowledging makes ThingSpace send the callback again.
             event(logging.ERROR, "callback not stored", request_id=request_id, error=type(exc).__name__)
@@ -126,6 +182,7 @@ def create_app(settings: SinkSettings, store: CallbackStore) -> FastAPI:
             request_id=request_id,
             callback_count=callback.callback_count,
             lines=len(callback.label_lines),
+            account=account,
             client=client,
         )
         return JSONResponse({"requestId": request_id, "stored": added})
@@ -148,7 +205,8 @@ def create_app(settings: SinkSettings, store: CallbackStore) -> FastAPI:
                 headers={"WWW-Authenticate": "Bearer"},
             )
         try:
-            bodies = await run_in_threadpool(store.get, request_id)
+            # An id no store can hold has no callbacks: answered without asking the store, alike for all.
+            bodies = await run_in_threadpool(store.get, request_id) if storable_request_id(request_id) else []
         except Exception as exc:
             event(logging.ERROR, "read failed", request_id=request_id, error=type(exc).__name__)
             return _error(503, "callbacks could not be read; try again")
@@ -158,6 +216,8 @@ def create_app(settings: SinkSettings, store: CallbackStore) -> FastAPI:
         if rejected:
             answer["rejected"] = rejected
         return JSONResponse(answer, status_code=200 if bodies else 404)
+
+    add_ledger_route(app, store, settings.read_token)
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:

@@ -12,6 +12,7 @@ MAX_TRACKED = 10_000
 REASONS = {
     "bad_credentials": "username or password does not match the sink's",
     "invalid_body": "the body is not a CarrierService callback",
+    "unstorable_text": "the body holds a NUL character or a lone surrogate, which no store can keep",
 }
 
 

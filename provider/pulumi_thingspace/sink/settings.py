@@ -12,7 +12,7 @@ from .dsn import describe, is_postgres_url
 
 ENV_PREFIX = "THINGSPACE_SINK_"
 
-RESERVED_PATHS = ("/requests", "/healthz")
+RESERVED_PATHS = ("/requests", "/healthz", "/ledger")
 
 # settings field -> (command-line option, environment variable suffix)
 SOURCES: dict[str, tuple[str, str]] = {

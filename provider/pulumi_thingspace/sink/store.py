@@ -11,11 +11,12 @@ import json
 import sqlite3
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from .dsn import describe, is_postgres_url
+from .ledger import ANY_ACCOUNT, LedgerView
 
 
 class StoreUnavailable(Exception):
@@ -41,13 +42,25 @@ class CallbackStore(ABC):
     """
 
     @abstractmethod
-    def add(self, request_id: str, callback_count: int, body: dict[str, Any]) -> bool:
+    def add(
+        self, request_id: str, callback_count: int, body: dict[str, Any], account: str = ANY_ACCOUNT
+    ) -> bool:
         """Store ``body`` durably (committed) before returning; False when the same callback is stored.
 
         A callback is the same when its request id, its ``callbackCount`` and its content are equal:
         ThingSpace's resends carry a higher ``callbackCount`` and are kept as separate records, while a
         different callback that shares a request id and count (one per device for deactivations) is
         never mistaken for a resend.
+
+        A callback that is stored updates the label ledger of ``account`` (see ``ledger.py``) in the same
+        transaction; one that was stored already changes nothing.
+        """
+
+    @abstractmethod
+    def ledger(self, account: str, keys: Sequence[str]) -> LedgerView:
+        """The ledger's answer for label keys ``"<eid>/<name>"`` of ``account`` (and of ``ANY_ACCOUNT``).
+
+        Purging callbacks never purges the ledger.
         """
 
     @abstractmethod
@@ -56,7 +69,10 @@ class CallbackStore(ABC):
 
     @abstractmethod
     def purge(self, older_than_seconds: float) -> int:
-        """Delete records received more than ``older_than_seconds`` ago; return how many were deleted."""
+        """Delete records received more than ``older_than_seconds`` ago; return how many were deleted.
+
+        The label ledger is kept: it holds one row per label, not per callback.
+        """
 
     @abstractmethod
     def close(self) -> None:

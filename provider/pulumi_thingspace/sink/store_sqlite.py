@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import ledger_sqlite
+from .ledger import ANY_ACCOUNT, LedgerView, ledger_lines
 from .store import CallbackStore, callback_record
 
 _SCHEMA = """
@@ -30,7 +33,9 @@ class SQLiteStore(CallbackStore):
     """A single-file SQLite store in WAL mode with ``synchronous=FULL``.
 
     A write that ``add`` acknowledged is on disk, so it survives the process being killed. One
-    connection guarded by a lock serves every thread; SQLite serialises writers anyway.
+    connection guarded by a lock serves every thread; SQLite serialises writers anyway. Ledger queries
+    use a second connection, so a large one never holds up acknowledging callbacks (WAL lets a reader
+    and the writer run together).
     """
 
     def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time) -> None:
@@ -41,21 +46,49 @@ class SQLiteStore(CallbackStore):
         self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        self._db.executescript(_SCHEMA + ledger_sqlite.SCHEMA)
+        self._read_lock = threading.Lock()
+        self._reader: sqlite3.Connection | None = None
+        self._closed = False
 
     def __repr__(self) -> str:
         return f"SQLiteStore({str(self.path)!r})"
 
-    def add(self, request_id: str, callback_count: int, body: dict[str, Any]) -> bool:
-        """Insert the body unless the same callback is stored already (see CallbackStore.add)."""
+    def add(
+        self, request_id: str, callback_count: int, body: dict[str, Any], account: str = ANY_ACCOUNT
+    ) -> bool:
+        """Insert the body unless the same callback is stored already, and update the ledger with it,
+        in one transaction (see CallbackStore.add)."""
         digest, text = callback_record(body)
+        lines = ledger_lines(body)
         with self._lock:
-            cur = self._db.execute(
-                "INSERT OR IGNORE INTO callbacks (request_id, callback_count, digest, received_at, body) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (request_id, callback_count, digest, self._clock(), text),
-            )
-            return cur.rowcount == 1
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                cur = self._db.execute(
+                    "INSERT OR IGNORE INTO callbacks (request_id, callback_count, digest, received_at, body) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (request_id, callback_count, digest, self._clock(), text),
+                )
+                added = cur.rowcount == 1
+                if added and lines:
+                    ledger_sqlite.record(self._db, account, request_id, lines)
+                self._db.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+                raise
+            return added
+
+    def ledger(self, account: str, keys: Sequence[str]) -> LedgerView:
+        """The ledger's answer for ``keys`` (see CallbackStore.ledger)."""
+        with self._read_lock:
+            if self._closed:
+                raise sqlite3.ProgrammingError("the store is closed")
+            if self._reader is None:
+                self._reader = sqlite3.connect(
+                    str(self.path), check_same_thread=False, isolation_level=None, timeout=30
+                )
+            return ledger_sqlite.query(self._reader, account, keys)
 
     def get(self, request_id: str) -> list[dict[str, Any]]:
         """Every stored body for ``request_id`` in arrival order."""
@@ -78,6 +111,10 @@ class SQLiteStore(CallbackStore):
             self._db.execute("SELECT 1").fetchone()
 
     def close(self) -> None:
-        """Close the connection (idempotent)."""
+        """Close the connections (idempotent)."""
+        with self._read_lock:
+            self._closed = True
+            if self._reader is not None:
+                self._reader.close()
         with self._lock:
             self._db.close()
