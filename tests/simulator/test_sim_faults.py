@@ -58,6 +58,13 @@ def test_fail_next_requests(sim: SimulatorServer, api: Api) -> None:
     assert codes == [429, 429, 200]
 
 
+def test_fail_next_after_rejects_a_later_request_with_400(sim: SimulatorServer, api: Api) -> None:
+    requests.post(sim.admin_url("faults/fail-next"), json={"count": 1, "status": 400, "after": 2})
+    answers = [api.post(LIST, {"accountName": ACCOUNT}) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 400, 200]
+    assert answers[2].json()["errorCode"] == "UnifiedWebService.INPUT_INVALID.SimulatedRejection"
+
+
 def test_path_prefix_limits_faults(sim: SimulatorServer, api: Api) -> None:
     patch_faults(sim, throttleRate=1.0, pathPrefix="/api/fota/")
     assert api.post(LIST, {"accountName": ACCOUNT}).status_code == 200

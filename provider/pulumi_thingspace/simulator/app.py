@@ -14,7 +14,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .config import SimulatorConfig
-from .errors import ApiError, no_matching_resource
+from .errors import ApiError, no_matching_resource, uws_error
 from .routes import admin_control, admin_fleet, auth, callbacks, devices, fota, labels
 from .seed import Seed, build_state
 from .state import SimulatorState
@@ -25,6 +25,8 @@ UNAVAILABLE_XML = (
     "<am:type>Status report</am:type><am:message>Runtime Error</am:message>"
     "<am:description>Error connecting to the back end</am:description></am:fault>"
 )
+REJECTED = uws_error("INPUT_INVALID.SimulatedRejection", "The request was rejected (simulated fault).")
+"""The answer of a request that ``fail_next(status=400)`` rejects."""
 
 SeedSource = SimulatorState | Seed | str | Path | dict[str, Any] | None
 
@@ -110,6 +112,8 @@ def _gate(names: EndpointNames, state: SimulatorState) -> Callable[[Request, Han
                 status_code=429,
                 headers={"Retry-After": str(state.faults.settings.retry_after_seconds)},
             )
+        if status == 400:
+            return await _api_error(request, REJECTED)
         if status == 503:
             if state.faults.settings.unavailable_body == "empty":
                 return Response(status_code=503)

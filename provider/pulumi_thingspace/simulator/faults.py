@@ -11,6 +11,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+FAIL_STATUSES = (400, 429, 503)
+"""What ``fail_next`` may answer: a rejected request (400), throttling (429) or an outage (503)."""
+
 
 class FaultSettings(BaseModel):
     """Fault knobs; camelCase in the admin API, snake_case in Python."""
@@ -46,7 +49,7 @@ class FaultInjector:
         self._lock = lock
         self.settings = FaultSettings()
         self._rng = random.Random(0)
-        self._next: deque[int] = deque()
+        self._next: deque[int | None] = deque()  # None: serve that request normally
         self._devices: dict[str, str] = {}
 
     def configure(self, **changes: Any) -> FaultSettings:
@@ -67,12 +70,13 @@ class FaultInjector:
             self._next.clear()
             self._devices.clear()
 
-    def fail_next(self, count: int, status: int = 503) -> None:
-        """Answer the next ``count`` matching requests with ``status`` (429 or 503)."""
-        if status not in (429, 503):
-            raise ValueError("status must be 429 or 503")
+    def fail_next(self, count: int, status: int = 503, after: int = 0) -> None:
+        """Answer ``count`` matching requests with ``status`` (400, 429 or 503), once ``after`` more were
+        served normally (``after=2``: the third request fails, as a chunk rejected part-way)."""
+        if status not in FAIL_STATUSES:
+            raise ValueError("status must be 400, 429 or 503")
         with self._lock:
-            self._next.extend([status] * count)
+            self._next.extend([None] * after + [status] * count)
 
     def decide(self, path: str) -> int | None:
         """The fault status for a request to ``path``, or None to serve it normally."""
@@ -80,7 +84,7 @@ class FaultInjector:
             if not path.startswith(self.settings.path_prefix):
                 return None
             if self._next:
-                return self._next.popleft()
+                return self._next.popleft()  # None: this one is served, a later one fails
             s = self.settings
             if s.throttle_rate <= 0 and s.unavailable_rate <= 0:
                 return None

@@ -217,9 +217,9 @@ class SimulatorState:
         self.faults.reset()
         self.callbacks.release()
 
-    def fail_next(self, count: int, status: int = 503) -> None:
-        """Answer the next ``count`` API requests with ``status`` (429 or 503)."""
-        self.faults.fail_next(count, status)
+    def fail_next(self, count: int, status: int = 503, after: int = 0) -> None:
+        """Answer ``count`` API requests with ``status`` (400, 429 or 503) after ``after`` served ones."""
+        self.faults.fail_next(count, status, after)
 
     def fail_device(self, device_id: str, reason: str) -> None:
         """Make actions on the device with this identifier fail with ``reason``."""

@@ -13,12 +13,13 @@ router = APIRouter(prefix="/_admin", tags=["admin"])
 
 
 class FailNextBody(BaseModel):
-    """Fail the next ``count`` API requests with ``status``."""
+    """Fail ``count`` API requests with ``status``, after ``after`` more were served normally."""
 
     model_config = ConfigDict(extra="forbid")
 
     count: int = Field(ge=1)
-    status: Literal[429, 503] = 503
+    status: Literal[400, 429, 503] = 503
+    after: int = Field(default=0, ge=0)
 
 
 class ReasonBody(BaseModel):
@@ -141,8 +142,8 @@ def reset_faults(request: Request) -> dict[str, Any]:
 
 @router.post("/faults/fail-next")
 def fail_next(body: FailNextBody, request: Request) -> dict[str, Any]:
-    """Answer the next ``count`` API requests with 429 or 503."""
-    sim(request).fail_next(body.count, body.status)
+    """Answer ``count`` API requests with 400, 429 or 503, after ``after`` served normally."""
+    sim(request).fail_next(body.count, body.status, body.after)
     return sim(request).faults.view()
 
 
