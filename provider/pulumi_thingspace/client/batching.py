@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from ..models import MAX_LABELS_PER_REQUEST
+from .errors import ThingSpaceError
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 LABELS_PER_REQUEST = MAX_LABELS_PER_REQUEST
 """Usage segmentation label entries per set/remove request (documented maximum: 2,000)."""
@@ -28,3 +30,21 @@ def chunked(items: Sequence[T], size: int) -> Iterator[list[T]]:
         raise ValueError(f"chunk size must be at least 1, got {size}")
     for start in range(0, len(items), size):
         yield list(items[start : start + size])
+
+
+def send_chunks(items: Sequence[T], size: int, send: Callable[[list[T]], R]) -> list[R]:
+    """``send`` each chunk of ``items`` in order and return what each returned; the first error stops it.
+
+    That error carries what the chunks accepted before it returned (``sent_before``) and how many items
+    they held (``sent_count``), so a caller can undo or report exactly what was applied.
+    """
+    results: list[R] = []
+    sent = 0
+    for chunk in chunked(items, size):
+        try:
+            results.append(send(chunk))
+        except ThingSpaceError as exc:
+            exc.sent_before, exc.sent_count = tuple(results), sent
+            raise
+        sent += len(chunk)
+    return results

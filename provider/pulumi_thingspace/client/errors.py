@@ -25,6 +25,12 @@ _XML_FIELD = r"<(?:\w+:)?{0}>\s*([^<]*?)\s*</(?:\w+:)?{0}>"
 class ThingSpaceError(UserError):
     """Base of every client error; ``str(e)`` is ``"<endpoint>: HTTP <status> <code>: <message>"``."""
 
+    sent_before: tuple[object, ...] = ()
+    """For a call sent in chunks: what each chunk ThingSpace accepted before this error returned, in order
+    (a requestId for labels, a LicenseResponse for licenses); set by ``batching.send_chunks``."""
+    sent_count: int = 0
+    """How many items those accepted chunks carried: the call's first ``sent_count`` items."""
+
     def __init__(self, message: str, *, endpoint: str, status: int | None = None, code: str | None = None):
         self.message = message
         self.endpoint = endpoint

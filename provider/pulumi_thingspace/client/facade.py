@@ -33,7 +33,9 @@ class ThingSpaceClient:
 
     The bearer token and the M2M session are cached and renewed under locks, transient failures are
     retried under ``retry``, and ``calls`` counts the HTTP requests sent per endpoint name
-    (``labels.set``, ``devices.delete``, ``oauth.token``, ...). ``sleep`` and ``clock`` exist for tests.
+    (``labels.set``, ``devices.delete``, ``oauth.token``, ...). ``keep_going``, when given, is called
+    before every API request (each chunk of a chunked call, each page of a listing) and raises to stop
+    the operation there. ``sleep`` and ``clock`` exist for tests.
     """
 
     def __init__(
@@ -47,6 +49,7 @@ class ThingSpaceClient:
         http: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        keep_going: Callable[[], None] | None = None,
     ) -> None:
         if license_chunk_size < 1:
             raise ValueError("license_chunk_size must be at least 1")
@@ -65,7 +68,7 @@ class ThingSpaceClient:
         )
         self._tokens = TokenManager(self._transport, credentials, clock)
         self._sessions = SessionManager(self._transport, credentials, self._tokens)
-        self._api = Requestor(self._transport, self._tokens, self._sessions)
+        self._api = Requestor(self._transport, self._tokens, self._sessions, keep_going)
 
     @property
     def base_url(self) -> str:

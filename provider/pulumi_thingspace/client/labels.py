@@ -7,7 +7,7 @@ from typing import Any
 
 from ..models import RequestIdResponse
 from ..models.labels import LabelLike
-from .batching import LABELS_PER_REQUEST, chunked
+from .batching import LABELS_PER_REQUEST, send_chunks
 from .requestor import Requestor, parse
 
 LABELS_PATH = "/api/m2m/v1/devices/actions/usagesegmentationlabels"
@@ -49,19 +49,27 @@ def remove_labels_body(
 
 
 def set_labels(api: Requestor, account_name: str, labels: Sequence[LabelLike]) -> list[str]:
-    """Set labels in chunks of 2,000; return the requestIds in order (results arrive by callback)."""
-    return [
-        _request_id(api, "POST", "labels.set", set_labels_body(account_name, chunk))
-        for chunk in chunked(labels, LABELS_PER_REQUEST)
-    ]
+    """Set labels in chunks of 2,000; return the requestIds in order (results arrive by callback).
+
+    A rejected chunk stops the call; its error carries the requestIds of the chunks accepted before it.
+    """
+    return send_chunks(
+        labels,
+        LABELS_PER_REQUEST,
+        lambda chunk: _request_id(api, "POST", "labels.set", set_labels_body(account_name, chunk)),
+    )
 
 
 def remove_labels(api: Requestor, account_name: str, labels: Sequence[LabelLike]) -> list[str]:
-    """Remove labels in chunks of 2,000; return the requestIds in order (results arrive by callback)."""
-    return [
-        _request_id(api, "DELETE", "labels.remove", remove_labels_body(account_name, chunk))
-        for chunk in chunked(labels, LABELS_PER_REQUEST)
-    ]
+    """Remove labels in chunks of 2,000; return the requestIds in order (results arrive by callback).
+
+    A rejected chunk stops the call; its error carries the requestIds of the chunks accepted before it.
+    """
+    return send_chunks(
+        labels,
+        LABELS_PER_REQUEST,
+        lambda chunk: _request_id(api, "DELETE", "labels.remove", remove_labels_body(account_name, chunk)),
+    )
 
 
 def _request_id(api: Requestor, method: str, endpoint: str, body: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ from ..models import (
     LicenseResponse,
     check_account_name,
 )
-from .batching import FOTA_DEVICES_PER_READ, chunked
+from .batching import FOTA_DEVICES_PER_READ, chunked, send_chunks
 from .requestor import Requestor, parse, unexpected
 
 API_VERSIONS = ("v1", "v3")
@@ -28,14 +28,20 @@ def license_path(api_version: str, account_name: str, action: str) -> str:
 def assign_licenses(
     api: Requestor, account_name: str, imeis: Sequence[str], api_version: str, chunk_size: int
 ) -> LicenseResponse:
-    """Assign licenses in chunks; the per-device results of all chunks are merged in order."""
+    """Assign licenses in chunks; the per-device results of all chunks are merged in order.
+
+    A rejected chunk stops the call; its error carries the answers of the chunks accepted before it.
+    """
     return _change(api, "assign", "licenses.assign", account_name, imeis, api_version, chunk_size)
 
 
 def remove_licenses(
     api: Requestor, account_name: str, imeis: Sequence[str], api_version: str, chunk_size: int
 ) -> LicenseResponse:
-    """Remove licenses in chunks; the per-device results of all chunks are merged in order."""
+    """Remove licenses in chunks; the per-device results of all chunks are merged in order.
+
+    A rejected chunk stops the call; its error carries the answers of the chunks accepted before it.
+    """
     return _change(api, "remove", "licenses.remove", account_name, imeis, api_version, chunk_size)
 
 
@@ -49,11 +55,15 @@ def _change(
     chunk_size: int,
 ) -> LicenseResponse:
     path = license_path(api_version, account_name, action)
-    merged: LicenseResponse | None = None
-    for chunk in chunked(imeis, chunk_size):
-        page = parse(
+    pages = send_chunks(
+        imeis,
+        chunk_size,
+        lambda chunk: parse(
             LicenseResponse, api.call("POST", path, endpoint, LicenseRequest(device_list=chunk).wire())
-        )
+        ),
+    )
+    merged: LicenseResponse | None = None
+    for page in pages:
         if merged is None:
             merged = page
             continue

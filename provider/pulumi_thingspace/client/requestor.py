@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -30,15 +31,26 @@ class Requestor:
 
     When the session expired, or the gateway rejected the bearer token (then a new token is fetched
     too), it logs in again and retries the call exactly once; a second failure is raised.
+    ``keep_going`` runs before every call, so each chunk or page of a long operation asks it first; it
+    raises to stop the operation between two requests.
     """
 
-    def __init__(self, transport: Transport, tokens: TokenManager, sessions: SessionManager) -> None:
+    def __init__(
+        self,
+        transport: Transport,
+        tokens: TokenManager,
+        sessions: SessionManager,
+        keep_going: Callable[[], None] | None = None,
+    ) -> None:
         self.transport = transport
         self.tokens = tokens
         self.sessions = sessions
+        self.keep_going = keep_going
 
     def call(self, method: str, path: str, endpoint: str, body: Any = None) -> Reply:
-        """Send one API call and return its reply."""
+        """Send one API call and return its reply (unless ``keep_going`` raises first)."""
+        if self.keep_going is not None:
+            self.keep_going()
         token = self.tokens.get()
         session = self.sessions.get()
         try:
