@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import SplitResult, urlsplit
 
 from .client.batching import DEFAULT_LICENSE_CHUNK
 from .errors import UserError
@@ -14,9 +15,47 @@ DEFAULT_BASE_URL = "https://thingspace.verizon.com"
 DEFAULT_CALLBACK_TIMEOUT = 300.0
 
 
+def api_base_url(value: Any) -> str:
+    """``scheme://host[:port]`` of the API, without a trailing slash; raise ValueError naming the rule."""
+    parts = urlsplit(str(value))
+    faults = _url_faults(parts)
+    if not faults and parts.path not in ("", "/"):
+        faults.append("has a path")
+    if faults:
+        raise ValueError(f"must be scheme and host only, like {DEFAULT_BASE_URL}, but it {', '.join(faults)}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def http_url(value: Any) -> str:
+    """An absolute http(s) URL with a host, without query or fragment; raise ValueError naming the rule."""
+    parts = urlsplit(str(value))
+    faults = _url_faults(parts)
+    if faults:
+        raise ValueError(f"must be an http:// or https:// URL with a host, but it {', '.join(faults)}")
+    return str(value).rstrip("/")
+
+
+def _url_faults(parts: SplitResult) -> list[str]:
+    """What is wrong with a URL, naming parts only: never its value, which may carry a password."""
+    if parts.scheme not in ("http", "https"):
+        has = f"has the scheme {parts.scheme!r}" if parts.scheme and parts.netloc else "has no scheme"
+        return [f"{has} (http:// or https:// expected)"]
+    faults = [] if parts.hostname else ["has no host"]
+    if parts.query or parts.fragment:
+        faults.append("has a query or fragment")
+    return faults
+
+
+def positive(value: Any) -> Any:
+    """The value itself when greater than 0; raise ValueError otherwise (NaN included)."""
+    if not value > 0:
+        raise ValueError("must be greater than 0")
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
-    """One provider setting: its stack config key, environment variable and description."""
+    """One provider setting: its stack config key, environment variable, description and rule."""
 
     key: str
     env: str
@@ -24,6 +63,10 @@ class Setting:
     secret: bool = False
     default: Any = None
     type: str = "string"
+    rule: Callable[[Any], Any] | None = None
+    """Checks (and normalises) a value that is set; raises ValueError saying the rule it broke."""
+    requires: tuple[str, ...] = ()
+    """Settings that must be set too whenever this one is."""
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -31,11 +74,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("clientSecret", "THINGSPACE_CLIENT_SECRET", "OAuth client secret of the ThingSpace app.", True),
     Setting("username", "THINGSPACE_USERNAME", "Connectivity Management (UWS) user for the M2M session."),
     Setting("password", "THINGSPACE_PASSWORD", "Password of the Connectivity Management user.", True),
-    Setting("baseUrl", "THINGSPACE_BASE_URL", "Scheme and host of the API.", default=DEFAULT_BASE_URL),
+    Setting(
+        "baseUrl",
+        "THINGSPACE_BASE_URL",
+        "Scheme and host of the API, with no path (for example https://thingspace.verizon.com).",
+        default=DEFAULT_BASE_URL,
+        rule=api_base_url,
+    ),
     Setting(
         "callbackResultsUrl",
         "THINGSPACE_CALLBACK_RESULTS_URL",
-        "Base URL of a callback sink; when set, label changes wait for their per-device results.",
+        "Base http(s) URL of a callback sink (needs callbackResultsToken); when set, label changes wait for "
+        "their per-device results and refresh reads the sink's label ledger.",
+        rule=http_url,
+        requires=("callbackResultsToken",),
     ),
     Setting(
         "callbackResultsToken",
@@ -49,6 +101,7 @@ SETTINGS: tuple[Setting, ...] = (
         "How long a label change waits for its callback results.",
         default=DEFAULT_CALLBACK_TIMEOUT,
         type="number",
+        rule=positive,
     ),
     Setting(
         "licenseChunkSize",
@@ -56,6 +109,7 @@ SETTINGS: tuple[Setting, ...] = (
         "IMEIs per FOTA license assign/remove request (the API documents no limit).",
         default=DEFAULT_LICENSE_CHUNK,
         type="integer",
+        rule=positive,
     ),
 )
 
@@ -89,20 +143,38 @@ class ProviderSettings:
     def resolve(
         cls, config_get: Callable[[str], Any] | None = None, env: Mapping[str, str] | None = None
     ) -> ProviderSettings:
-        """Read each setting from ``config_get("thingspace:<key>")``, falling back to the environment."""
+        """Read each setting from ``config_get("thingspace:<key>")``, falling back to the environment.
+
+        Every value set is checked against its setting's rule here, so a broken setting fails the first
+        provider call of a preview with one line naming each broken setting and its rule.
+        """
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
+        problems: list[str] = []
         for s in SETTINGS:
             raw = config_get(f"thingspace:{s.key}") if config_get else None
+            source = f"thingspace:{s.key}"
             if raw in (None, ""):
                 raw = env.get(s.env) or None
-            values[s.key] = _convert(s, raw)
+                source += f" (from {s.env})"
+            try:
+                values[s.key] = _convert(s, raw)
+            except ValueError as exc:
+                values[s.key] = s.default
+                problems.append(f"{source} {exc}")
+        for s in SETTINGS:
+            for key in s.requires if values[s.key] is not None else ():
+                if values[key] is None:
+                    how = _how_to_set(_setting(key))
+                    problems.append(f"thingspace:{s.key} is set, so thingspace:{key} must be set too: {how}")
+        if problems:
+            raise ConfigurationError("invalid provider settings: " + "; ".join(problems))
         return cls(
             client_id=values["clientId"],
             client_secret=values["clientSecret"],
             username=values["username"],
             password=values["password"],
-            base_url=str(values["baseUrl"]).rstrip("/"),
+            base_url=values["baseUrl"],
             callback_results_url=values["callbackResultsUrl"],
             callback_results_token=values["callbackResultsToken"],
             callback_timeout_seconds=float(values["callbackTimeoutSeconds"]),
@@ -128,6 +200,7 @@ def _setting(key: str) -> Setting:
 
 
 def _convert(s: Setting, raw: Any) -> Any:
+    """The setting's value from ``raw`` (None: its default); ValueError saying the rule it broke."""
     if raw is None:
         return s.default
     try:
@@ -136,9 +209,8 @@ def _convert(s: Setting, raw: Any) -> Any:
         elif s.type == "integer":
             value = int(float(raw))
         else:
-            return str(raw)
+            value = str(raw)
     except (TypeError, ValueError):
-        raise ConfigurationError(f"thingspace:{s.key} must be a number ({s.type}), got {raw!r}") from None
-    if value <= 0:
-        raise ConfigurationError(f"thingspace:{s.key} must be greater than 0")
-    return value
+        shown = "a secret value" if s.secret else repr(raw)
+        raise ValueError(f"must be a number ({s.type}), got {shown}") from None
+    return s.rule(value) if s.rule else value
