@@ -136,8 +136,12 @@ class CallbackResults:
         http: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        keep_going: Callable[[], None] | None = None,
     ) -> None:
-        """``url`` is the sink's base URL; ``token`` its read token (never logged or shown)."""
+        """``url`` is the sink's base URL; ``token`` its read token (never logged or shown).
+
+        ``keep_going``, when given, is called before every round of polls and raises to stop waiting.
+        """
         if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
             raise ValueError(f"callback results URL {url!r} must be an http(s) URL")
         if not token:
@@ -153,6 +157,7 @@ class CallbackResults:
         self._http = http or requests.Session()
         self._sleep = sleep
         self._clock = clock
+        self._keep_going = keep_going
 
     def __repr__(self) -> str:
         return f"CallbackResults(url={self.url!r}, timeout={self.timeout:g})"
@@ -173,6 +178,8 @@ class CallbackResults:
         rejected: dict[str, dict[str, Any]] = {}
         last_error: str | None = None
         while True:
+            if self._keep_going is not None:
+                self._keep_going()
             for rid in ids:
                 if rid in done:
                     continue

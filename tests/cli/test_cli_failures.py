@@ -10,6 +10,8 @@ from pathlib import Path
 
 from cli_testkit import (
     FLEET_START,
+    LABELS_PATH,
+    LABELS_REMOVE,
     LABELS_SET,
     FleetStack,
     label_list,
@@ -46,7 +48,7 @@ def new_stack(cli: PulumiCli, services: Services, tmp_path: Path, **config: obje
     return FleetStack(cli, services, tmp_path, config=config)
 
 
-def test_refused_devices_fail_the_up_with_one_message_naming_each_and_the_next_up_converges(
+def test_refused_devices_fail_the_create_with_one_message_naming_each_undo_it_and_the_next_up_converges(
     pulumi_cli: PulumiCli, services: Services, tmp_path: Path
 ) -> None:
     services.sim.state.add_synthetic_devices(services.account, 20, start=FLEET_START)
@@ -66,13 +68,52 @@ def test_refused_devices_fail_the_up_with_one_message_naming_each_and_the_next_u
     assert "label change failed for 2 of 20 devices" in out
     for eid in refused:
         assert f"{eid}/SEGMENT (set): {REFUSED}" in out
-    assert set(stack.labels_on_devices()) == set(label_map(serials)) - {f"{e}/SEGMENT" for e in refused}
+    # A failed create records no resource, so it removes the 18 labels it did set before it reports.
+    assert "the create was undone: the 18 labels it had applied were removed again" in out
+    assert stack.labels_on_devices() == {}
 
     services.sim.state.clear_device_failures()
     stack.up()
     assert stack.labels_on_devices() == label_map(serials)
     assert "unchanged" in stack.up().stdout and stack.services.sim.state.request_counts() == {}
     stack.run("destroy", "--yes")
+
+
+def test_a_create_stopped_part_way_is_undone_and_dropping_it_leaves_no_label_on_the_devices(
+    pulumi_cli: PulumiCli, services: Services, tmp_path: Path
+) -> None:
+    count = 5000  # three requests of at most 2,000 labels; ThingSpace rejects the third
+    start = FLEET_START + 6000
+    services.sim.state.add_synthetic_devices(services.account, count, start=start)
+    wanted = label_map(range(start, start + count), name="PART")
+    stack = new_stack(pulumi_cli, services, tmp_path)
+    labels_program(stack, wanted)
+    services.sim.state.configure_faults(path_prefix=LABELS_PATH)
+    services.sim.state.fail_next(1, 400, after=2)
+    try:
+        failed = stack.up(check=False)
+    finally:
+        services.sim.state.reset_faults()
+    out = failed.stdout + failed.stderr
+    EXCERPTS.mkdir(parents=True, exist_ok=True)
+    (EXCERPTS / "undone-create.txt").write_text(out)
+    assert failed.returncode != 0 and "Traceback" not in out
+    assert "labels.set: HTTP 400" in out
+    assert "The create was undone: the 4,000 labels it had applied were removed again" in out
+    assert stack.api_writes().get(LABELS_REMOVE) == 2  # the undo, in chunks of 2,000
+    assert part_labels(stack) == {}
+
+    stack.declare([listener(services)])  # the author drops the label set from the program
+    dropped = stack.up()
+    assert "segments" not in dropped.stdout  # no resource was recorded, so there is nothing to delete
+    assert part_labels(stack) == {}
+    assert not any(r["urn"].endswith("::segments") for r in stack.export()["deployment"]["resources"])
+    stack.run("destroy", "--yes")
+
+
+def part_labels(stack: FleetStack) -> dict[str, str]:
+    """The ``PART`` labels on the simulator's devices."""
+    return {k: v for k, v in stack.labels_on_devices().items() if k.endswith("/PART")}
 
 
 def test_a_wrong_password_fails_once_per_up_and_says_that_retrying_locks_the_user(

@@ -193,3 +193,10 @@ def test_retirement_keys_are_kind_and_id_and_the_waiver_rule_holds() -> None:
     ]
     waiver = provider.check({}, {**base, "devices": f"iccid:{ICCID}", "deactivate_first": True})
     assert [failure_input(f) for f in waiver.failures] == ["etf_waiver"]
+
+
+def test_a_conflicting_duplicate_in_a_large_bundle_is_one_short_failure() -> None:
+    rows = [(f"89049032000001{n:018d}", "VIN", "v") for n in range(5000)]
+    text = label_text([*rows[:3000], (rows[1234][0], "VIN", "other"), *rows[3000:]])
+    (got,) = reasons(LABELS.check({}, news(text)))
+    assert got == f"labels line 3001: {rows[1234][0]}/VIN is given both 'v' (line 1235) and 'other'"

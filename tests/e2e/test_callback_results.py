@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from e2e_testkit import (
@@ -22,26 +22,19 @@ from pulumi_thingspace.sink import SinkServer
 from pulumi_thingspace.testing import Engine, ProviderOperationError
 
 
-@pytest.fixture
-def sim() -> Iterator[SimulatorServer]:
-    with SimulatorServer() as server:
-        yield server
-
-
-@pytest.fixture
-def sink(tmp_path: Path) -> Iterator[SinkServer]:
-    with SinkServer(sink_settings(tmp_path / "callbacks.db")) as server:
-        yield server
-
-
-@pytest.fixture
-def engine(sim: SimulatorServer, sink: SinkServer, tmp_path: Path) -> Iterator[Engine]:
-    with stack(sim, sink, tmp_path, timeout=20) as eng:
-        yield eng
-
-
 def vins(*serials: int) -> dict[str, str]:
     return {eid(n): f"VIN{n:014d}" for n in serials}
+
+
+def deliveries(sim: SimulatorServer, action: str) -> list[dict[str, Any]]:
+    """The simulator's label callbacks whose lines are all ``action`` (``Set`` or ``Remove``)."""
+    found = []
+    for delivery in sim.state.deliveries():
+        response = delivery["body"].get("deviceResponse", {}).get("usageSegmentationLabelsResponse", {})
+        lines = response.get("usageSegmentationLabels", [])
+        if lines and all(line["action"] == action for line in lines):
+            found.append(delivery)
+    return found
 
 
 def test_missing_device_fails_the_up_naming_it_then_converges(
@@ -114,10 +107,13 @@ def test_wrong_callback_credentials_are_rejected_and_the_wait_times_out(
         engine.up(labelled_fleet(sink, vins(7), password="not-the-sink-password"))
     message = info.value.message
     sim.wait_idle()
-    (delivery,) = sim.state.deliveries()
+    (delivery,) = deliveries(sim, "Set")
     assert delivery["requestId"] in message and "2" in message  # names the pending request and the timeout
     assert {a["httpStatus"] for a in delivery["attempts"]} == {401}
     assert sink.store is not None and sink.store.get(delivery["requestId"]) == []
+    # The failed create removed its label again; the sink cannot confirm it, and the error says so.
+    assert len(deliveries(sim, "Remove")) == 1 and sim.state.labels(ACCOUNT) == {}
+    assert "not verified: the callback results of the create could not be read" in message
 
 
 def test_held_callbacks_time_out_naming_every_pending_request(
@@ -126,5 +122,5 @@ def test_held_callbacks_time_out_naming_every_pending_request(
     sim.state.hold_callbacks()
     with stack(sim, sink, tmp_path, timeout=1.5) as engine, pytest.raises(ProviderOperationError) as info:
         engine.up(labelled_fleet(sink, vins(8, 9)))
-    (request_id,) = {d["requestId"] for d in sim.state.deliveries()}
+    (request_id,) = {d["requestId"] for d in deliveries(sim, "Set")}
     assert request_id in info.value.message

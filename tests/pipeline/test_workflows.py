@@ -48,6 +48,27 @@ def test_each_job_runs_the_pipeline_script(path: Path) -> None:
         assert f"examples/ci/pipeline.sh {name}" in scripts(jobs[name])
 
 
+def pipeline_job(name: str) -> str:
+    """The commands of one ``case`` branch of pipeline.sh (from ``  <name>)`` to its ``;;``)."""
+    text = (CI / "pipeline.sh").read_text()
+    _, found, rest = text.partition(f"\n  {name})\n")
+    assert found, f"pipeline.sh has no {name} job"
+    return rest.partition("\n    ;;")[0]
+
+
+def test_apply_is_pulumi_up_with_refresh_and_drift_stays_a_refreshed_preview() -> None:
+    apply = pipeline_job("apply")
+    assert "run_pulumi up --yes --refresh" in apply
+    assert "run_pulumi refresh" not in apply  # one command: the refresh and the update share the lock
+    assert "summarise drift --refresh --expect-no-changes" in pipeline_job("drift")
+    github = yaml.safe_load(GITHUB.read_text())["jobs"]
+    gitlab = yaml.safe_load(GITLAB.read_text())
+    assert scripts(github["apply"]).strip().endswith("examples/ci/pipeline.sh apply")
+    assert scripts(gitlab["apply"]).strip() == "examples/ci/pipeline.sh apply"
+    for path in (GITHUB, GITLAB):
+        assert "`pulumi up --refresh`" in path.read_text()  # the header says what the apply job runs
+
+
 def test_deploys_run_one_at_a_time_per_stack() -> None:
     github = yaml.safe_load(GITHUB.read_text())["jobs"]
     for name in ("apply", "drift"):

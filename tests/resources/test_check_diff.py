@@ -86,7 +86,17 @@ class TestLabelsCheck:
         reason = failures(LabelSetProvider().check({}, labels((EID1, "VIN", "a"), (EID1, "VIN", "b"))))[
             "labels"
         ]
-        assert "conflicting values" in reason and EID1 in reason
+        assert reason == f"labels[1]: {EID1}/VIN is given both 'a' (labels[0]) and 'b'"
+
+    def test_conflicting_duplicate_in_a_large_set_is_named_by_path_not_by_the_set(self) -> None:
+        many = [(f"89049032000001{n:018d}", "VIN", "v") for n in range(5000)]
+        res = LabelSetProvider().check(
+            {}, labels(*many[:3000], (many[1234][0], "VIN", "other"), *many[3000:])
+        )
+        # No property: the engine then prints the reason alone, not the input value (the whole set).
+        assert [(f.property, f.reason) for f in res.failures] == [
+            ("", f"labels[3000]: {many[1234][0]}/VIN is given both 'v' (labels[1234]) and 'other'")
+        ]
 
     def test_account_name_cannot_smuggle_a_path(self) -> None:
         for bad in ("../0342330389", "0342330389/00001", "0342%2F1", "acct\n1"):

@@ -155,11 +155,16 @@ def test_failed_device_is_named_after_everything_was_sent(sink: responses.Reques
         f"{SINK}/requests/r1",
         json=callback("r1", [(eid(1), "VIN", "A", "Set", "Success"), (eid(2), "VIN", "B", "Set", "Failed")]),
     )
+    sink.delete(f"{BASE}{PATH}", json={"requestId": "r2"})  # the failed create is undone
+    sink.get(f"{SINK}/requests/r2", json=callback("r2", [(eid(1), "VIN", "A", "Remove", "Success")]))
     with pytest.raises(DeviceFailuresError) as info:
         LabelSetProvider().create(checked({f"{eid(1)}/VIN": "A", f"{eid(2)}/VIN": "B"}))
     message = str(info.value)
     assert f"{eid(2)}/VIN (set): The device does not exist" in message
     assert eid(1) not in message and "1 of 2" in message
+    assert "the create was undone: the 1 label it had applied was removed again" in message
+    (undo,) = api_calls(sink, PATH, "DELETE")
+    assert undo == {"accountName": ACCOUNT, "labels": [entry(eid(1), "VIN", "A")]}
 
 
 def test_removal_results_are_checked_too(sink: responses.RequestsMock) -> None:

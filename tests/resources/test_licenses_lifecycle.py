@@ -74,10 +74,14 @@ def test_pool_exhausted_names_every_failed_device(api: responses.RequestsMock) -
             (I3, "LicenseAssignFailed", exhausted),
         ),
     )
+    api.post(f"{BASE}{V3}/remove", json=answer((I1, "LicenseRemoveSuccess", "Success")))
     with pytest.raises(DeviceFailuresError) as info:
         LicenseProvider().create(props(I1, I2, I3))
     assert f"{I2}: {exhausted}" in str(info.value) and f"{I3}: {exhausted}" in str(info.value)
     assert "2 of 3" in str(info.value)
+    # The failed create is undone: the one license it assigned is removed again.
+    assert "the create was undone: the 1 license it had assigned was removed again" in str(info.value)
+    assert api_calls(api, f"{V3}/remove") == [{"deviceList": [I1]}]
 
 
 def test_update_assigns_added_and_removes_dropped_owned(api: responses.RequestsMock) -> None:

@@ -90,6 +90,11 @@ def test_active_devices_fail_before_anything_is_deleted(api: responses.RequestsM
     )
     assert "nothing was deleted" in message and iccid(1) not in message
     assert api_calls(api, DELETE) == []
+    # One consistent account of what happened: nothing was applied, so nothing "else" was either.
+    assert message.splitlines()[0] == (
+        f"DeviceRetirement in account {ACCOUNT}: retirement failed for 2 of 3 devices (nothing was deleted; "
+        "deactivate these devices, or set deactivate_first and etf_waiver, and run `pulumi up` again):"
+    )
 
 
 def test_deactivate_first_waits_then_deletes(
@@ -119,11 +124,13 @@ def test_deactivation_timeout_names_devices_and_deletes_nothing(
     monkeypatch.setattr(retirement.time, "sleep", lambda _s: None)
     fleet(api, {iccid(1): "active"})
     api.post(f"{BASE}{DEACTIVATE}", json={"requestId": "deact-1"})
-    with pytest.raises(DeviceFailuresError, match=rf"iccid:{iccid(1)}: still active"):
+    with pytest.raises(DeviceFailuresError, match=rf"iccid:{iccid(1)}: still active") as info:
         RetirementProvider().create(
             props(1, deactivate_first=True, etf_waiver=False, deactivate_timeout_seconds=20.0)
         )
     assert api_calls(api, DELETE) == []
+    assert "everything else was applied" not in str(info.value)
+    assert "not deactive after 20 s, so nothing was deleted" in str(info.value)
 
 
 def test_delete_failures_are_named_after_the_rest_is_deleted(api: responses.RequestsMock) -> None:

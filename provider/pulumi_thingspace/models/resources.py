@@ -19,6 +19,8 @@ from .identifiers import AccountName, Imei
 from .labels import DeviceLabel
 
 REPLACE: dict[str, Any] = {"replace": True}
+MAX_CONFLICTS = 10
+"""Conflicting duplicate labels named one by one; the rest are counted."""
 SECRET_REPLACE: dict[str, Any] = {"replace": True, "secret": True}
 ACCOUNT_DOC = "ThingSpace billing account name, with its leading zeros."
 
@@ -91,13 +93,20 @@ class LabelsArgs(ResourceArgs):
 
     @model_validator(mode="after")
     def _no_conflicts(self) -> LabelsArgs:
-        seen: dict[str, str] = {}
+        # Named by path, as a malformed label is, so check reports it without the whole set.
+        first: dict[str, int] = {}
         conflicts = []
-        for item in self.labels:
-            if seen.setdefault(item.key, item.value) != item.value:
-                conflicts.append(f"{item.key} is given both {seen[item.key]!r} and {item.value!r}")
+        for i, item in enumerate(self.labels):
+            j = first.setdefault(item.key, i)
+            if self.labels[j].value != item.value:
+                was = self.labels[j].value
+                conflicts.append(
+                    f"labels[{i}]: {item.key} is given both {was!r} (labels[{j}]) and {item.value!r}"
+                )
+        if len(conflicts) > MAX_CONFLICTS:
+            conflicts[MAX_CONFLICTS:] = [f"{len(conflicts) - MAX_CONFLICTS} more conflicting label(s)"]
         if conflicts:
-            raise ValueError("labels: duplicate device with conflicting values: " + "; ".join(conflicts))
+            raise ValueError("; ".join(conflicts))
         return self
 
     def label_map(self) -> dict[str, str]:

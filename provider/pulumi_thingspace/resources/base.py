@@ -11,10 +11,11 @@ import pulumi
 from pulumi.dynamic import ConfigureRequest, Resource, ResourceProvider
 
 from ..config import ProviderSettings
-from . import reporting
+from . import engine, reporting
 
 if TYPE_CHECKING:
     from ..client import ThingSpaceClient
+    from ..ledger import LabelLedger
     from ..results import CallbackResults
 
 PROVIDER_KEY = "__provider"
@@ -23,7 +24,8 @@ _CLIENTS: dict[ProviderSettings, ThingSpaceClient] = {}
 _CLIENTS_LOCK = threading.Lock()
 _WARNED: set[str] = set()
 
-reporting.install()  # a no-op outside the SDK's provider server
+if reporting.install():  # a no-op outside the SDK's provider server
+    engine.install(sys.modules["__main__"])
 
 
 def shared_client(settings: ProviderSettings) -> ThingSpaceClient:
@@ -41,6 +43,7 @@ def shared_client(settings: ProviderSettings) -> ThingSpaceClient:
                 Credentials(client_id, client_secret, username, password),
                 settings.base_url,
                 license_chunk_size=settings.license_chunk_size,
+                keep_going=engine.keep_going,  # stop between requests once the engine is gone
             )
             _CLIENTS[settings] = client
         return client
@@ -103,8 +106,20 @@ class ThingSpaceProvider(ResourceProvider):
         from ..results import CallbackResults
 
         return CallbackResults(
-            s.callback_results_url, s.callback_results_token or "", timeout=s.callback_timeout_seconds
+            s.callback_results_url,
+            s.callback_results_token or "",
+            timeout=s.callback_timeout_seconds,
+            keep_going=engine.keep_going,
         )
+
+    def ledger(self) -> LabelLedger | None:
+        """The sink's label ledger when a sink is configured (refresh reads it), else None."""
+        s = self.settings
+        if not s.callback_results_url:
+            return None
+        from ..ledger import LabelLedger
+
+        return LabelLedger(s.callback_results_url, s.callback_results_token or "")
 
 
 def own(props: dict[str, Any]) -> dict[str, Any]:

@@ -37,7 +37,10 @@ def _reason(err: Any) -> tuple[str, str, str]:
     path = prop + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in loc[1:]) if loc[1:] else ""
     msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ").removeprefix(f"{prop}: ")
     if not prop and ": " in msg:
-        prop, msg = msg.split(": ", 1)  # a model-level rule that names its field
+        # A model-level rule that names its field, or a path inside it such as "labels[3]".
+        named, msg = msg.split(": ", 1)
+        prop = re.split(r"[\[.]", named, maxsplit=1)[0]
+        path = named if named != prop else ""
     return prop, path, msg
 
 

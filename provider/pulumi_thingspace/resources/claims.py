@@ -15,8 +15,40 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from typing import NamedTuple
 
 _ABSENT = object()
+
+
+class Conflict(NamedTuple):
+    """One key that two resources hold at different values."""
+
+    key: str
+    value: object
+    """The value the resource asking holds or wants."""
+    other: str
+    """The other resource (its URN, or its id)."""
+    other_value: object
+
+
+def first_conflict(
+    owner: str, entries: Mapping[str, object], others: Mapping[str, Mapping[str, object]], wildcard: object
+) -> Conflict | None:
+    """The first key of ``entries`` that another owner in ``others`` holds at a different value.
+
+    Each pair of maps is compared by walking the smaller one, so a large set costs nothing beside a
+    small one. A ``wildcard`` value (an unknown during preview) differs from nothing.
+    """
+    for other, held in others.items():
+        if other == owner or not held:
+            continue
+        walk, probe = (entries, held) if len(entries) <= len(held) else (held, entries)
+        for key in walk:
+            if key in probe:
+                mine, theirs = entries[key], held[key]
+                if mine != theirs and wildcard not in (mine, theirs):
+                    return Conflict(key, mine, other, theirs)
+    return None
 
 
 class Claims:
@@ -52,6 +84,14 @@ class Claims:
         if not others:
             return set()
         return {k for k, v in entries.items() if any(m.get(k, _ABSENT) == v for m in others)}
+
+    def conflict(self, owner: str, account: str, entries: Mapping[str, object]) -> Conflict | None:
+        """The first key of ``entries`` another resource of this process put in place at another value."""
+        if not entries:
+            return None
+        with self._lock:
+            held = {o: accounts[account] for o, accounts in self._owners.items() if account in accounts}
+            return first_conflict(owner, entries, held, _ABSENT)
 
     def clear(self) -> None:
         """Forget every record (for tests that run many unrelated resources in one process)."""

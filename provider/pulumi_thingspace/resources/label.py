@@ -18,14 +18,23 @@ class SingleLabelProvider(LabelSetProvider):
     kind = "UsageSegmentationLabel"
 
     def label_map(self, props: dict[str, Any]) -> dict[str, str]:
-        """The one label, keyed ``<eid>/<name>``."""
-        if not props.get("device_id"):
+        """The one label, keyed ``<eid>/<name>`` (none once a refresh found it removed)."""
+        if not props.get("device_id") or "value" not in props:
             return {}
         return {f"{props['device_id']}/{props['name']}": props["value"]}
 
+    def with_labels(self, props: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
+        """``props`` with the one label's value from ``labels``, or without a value when it is gone."""
+        rest = {k: v for k, v in props.items() if k != "value"}
+        return {**rest, "value": labels[f"{props['device_id']}/{props['name']}"]} if labels else rest
+
 
 class UsageSegmentationLabel(ThingSpaceResource, module="thingspace", name="UsageSegmentationLabel"):
-    """One usage segmentation label on one device (EID)."""
+    """One usage segmentation label on one device (EID).
+
+    ``pulumi refresh`` sees the label changed or removed outside Pulumi only through a callback sink's
+    label ledger (``thingspace:callbackResultsUrl``); without a sink, refresh returns the recorded label.
+    """
 
     account_name: pulumi.Output[str]
     device_id: pulumi.Output[str]

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import overload
+from functools import partial
+from typing import TYPE_CHECKING, NoReturn, overload
 
+from ..client.errors import ThingSpaceError
+from ..errors import UserError
 from ..models.labels import WireLabel
 from ..models.resources import LabelsState
+from . import label_undo
 from .base import ThingSpaceProvider, notify
 from .claims import LABELS
-from .failures import DeviceFailuresError
+from .conflicts import ensure_unclaimed
+from .failures import REFRESH_NEXT, DeviceFailuresError, StoppedChangeError
+
+if TYPE_CHECKING:
+    from ..results import LineOutcome
 
 UNVERIFIED_HINT = (
     "label outcomes are not verified: ThingSpace reports per-device results only to a callback listener. "
@@ -70,34 +78,73 @@ def to_labels(label_map: dict[str, str]) -> Sequence[WireLabel]:
 
 
 def apply_labels(
-    provider: ThingSpaceProvider, what: str, account: str, plan: LabelPlan, owner: str
+    provider: ThingSpaceProvider,
+    what: str,
+    account: str,
+    plan: LabelPlan,
+    owner: str,
+    *,
+    create: bool = False,
 ) -> LabelsState:
     """Remove then set for resource ``owner``; wait for callback results when configured; raise naming
     every failed device. A pair that another resource of this process set is not removed (see
-    :mod:`.claims`).
+    :mod:`.claims`). A failed ``create`` (a plan that only sets) is undone before it raises: the engine
+    records no resource for it, so nothing could remove its labels later (see :mod:`.label_undo`).
     """
+    ensure_unclaimed(owner, account, plan.set)  # another resource giving a label another value
     client = provider.client
     kept = LABELS.release(owner, account, plan.remove)
     if kept:
         plan = LabelPlan({k: v for k, v in plan.remove.items() if k not in kept}, plan.set)
     LABELS.claim(owner, account, plan.set)
+    resource = f"{what} in account {account}"
+    undo = partial(label_undo.undo_create, provider, resource, account, owner, plan.set) if create else None
     request_ids: list[str] = []
-    if plan.remove:
-        request_ids += client.remove_labels(account, to_labels(plan.remove))
-    if plan.set:
-        request_ids += client.set_labels(account, to_labels(plan.set))
+    try:
+        if plan.remove:
+            request_ids += client.remove_labels(account, to_labels(plan.remove))
+        if plan.set:
+            request_ids += client.set_labels(account, to_labels(plan.set))
+    except ThingSpaceError as exc:
+        accepted = request_ids + [str(rid) for rid in exc.sent_before]
+        if undo:
+            undo(accepted=accepted, sent=exc.sent_count, cause=exc)
+        raise_stopped(resource, exc, accepted)
     results = provider.results()
     if results is None or not request_ids:
         if request_ids:
             notify(UNVERIFIED_HINT, once_key="unverified")
         return LabelsState(request_ids=request_ids)
     expected = [(k, "remove") for k in plan.remove] + [(k, "set") for k in plan.set]
-    outcome: dict[tuple[str, str], tuple[bool, str]] = {}
-    missing = "no result was reported for this label"
     try:
         reported = results.wait(request_ids)
+    except UserError as exc:  # the sink could not be read, or results did not arrive in time
+        if undo:
+            completed = getattr(exc, "completed", {})  # a timeout keeps the results that did arrive
+            undo(accepted=request_ids, reported=completed, cause=exc)
+        raise_stopped(resource, exc, request_ids)
     finally:
         results.close()
+    outcome, missing = outcomes(reported)
+    failures = []
+    for key, action in expected:
+        ok, description = outcome.get((key, action), (False, missing))
+        if not ok:
+            failures.append((f"{key} ({action})", description))
+    if failures:
+        if undo:
+            undo(accepted=request_ids, reported=reported, failures=failures)
+        raise DeviceFailuresError(resource, "label change", failures, len(expected), note=REFRESH_NEXT)
+    return LabelsState(request_ids=request_ids, results=dict.fromkeys(plan.set, "Success"), verified=True)
+
+
+def outcomes(
+    reported: Mapping[str, list[LineOutcome]],
+) -> tuple[dict[tuple[str, str], tuple[bool, str]], str]:
+    """``{("<eid>/<name>", "set"|"remove"): (ok, description)}`` of reported lines, and the reason to give
+    a label with no line ("no result", or the fault of a request that failed as a whole)."""
+    outcome: dict[tuple[str, str], tuple[bool, str]] = {}
+    missing = "no result was reported for this label"
     for lines in reported.values():
         for line in lines:
             if not line.label_name and not line.ok:  # a request-level fault names no label
@@ -106,11 +153,17 @@ def apply_labels(
                 line.ok,
                 line.description,
             )
-    failures = []
-    for key, action in expected:
-        ok, description = outcome.get((key, action), (False, missing))
-        if not ok:
-            failures.append((f"{key} ({action})", description))
-    if failures:
-        raise DeviceFailuresError(f"{what} in account {account}", "label change", failures, len(expected))
-    return LabelsState(request_ids=request_ids, results=dict.fromkeys(plan.set, "Success"), verified=True)
+    return outcome, missing
+
+
+def raise_stopped(resource: str, cause: UserError, accepted: Sequence[str]) -> NoReturn:
+    """Raise the error of a change that a request or its results stopped; when ThingSpace had accepted
+    some of its requests, say that the stack may not match the devices and the next run should refresh."""
+    if not accepted:
+        raise cause
+    note = (
+        f"ThingSpace had accepted {len(accepted)} request(s) of this change before it stopped, but a failed "
+        "change records nothing, so the stack may not match the devices: fix the cause and run "
+        "`pulumi up --refresh` next"
+    )
+    raise StoppedChangeError(resource, cause, note) from cause

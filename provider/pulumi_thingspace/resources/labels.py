@@ -12,7 +12,9 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 
 from ..models.resources import LabelsArgs, LabelsState
 from .base import ThingSpaceProvider, ThingSpaceResource, own
-from .checking import check_inputs, diff_inputs
+from .checking import check_inputs, contains_unknown, diff_inputs
+from .conflicts import check_declared
+from .label_drift import Drift, ledger_drift
 from .label_sync import LabelPlan, apply_labels
 
 
@@ -50,8 +52,21 @@ class LabelSetProvider(ThingSpaceProvider):
         return dict(props.get("labels") or {})
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Validate and normalise; labels become a map so one added label previews as one key."""
-        return check_inputs(self.args_model, news)
+        """Validate and normalise; labels become a map so one added label previews as one key.
+
+        A label another resource of the program gives another value fails here (see ``conflicts``).
+        """
+        result = check_inputs(self.args_model, news)
+        return check_declared(result, None if result.failures else self.declared(result.inputs))
+
+    def declared(self, inputs: dict[str, Any]) -> Mapping[str, str] | None:
+        """The labels checked ``inputs`` declare, by reference; None while any of them is unknown."""
+        labels = inputs.get("labels")
+        if isinstance(labels, dict):  # checked, so known
+            return labels
+        if "labels" in self.args_model.model_fields or contains_unknown(inputs):
+            return None
+        return self.label_map(inputs)  # a form with one label in flat inputs
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Only the account forces a replacement; label changes are sent as a delta."""
@@ -60,18 +75,37 @@ class LabelSetProvider(ThingSpaceProvider):
         return diff_inputs(self.args_model, olds, news, delete_before_replace=True)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        """Set every label."""
+        """Set every label; a create that fails part-way is undone before it reports the failure."""
         inputs = own(props)
         labels = self.label_map(inputs)
         id_ = uuid.uuid4().hex
-        change = apply_labels(self, self.kind, inputs["account_name"], LabelPlan({}, labels), id_)
+        plan = LabelPlan({}, labels)
+        change = apply_labels(self, self.kind, inputs["account_name"], plan, id_, create=True)
         return CreateResult(id_, {**inputs, **merge_state(labels, {}, change)})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Labels are write-only in ThingSpace: return the recorded state unchanged."""
+        """The recorded state, corrected by the callback sink's label ledger when a sink is configured.
+
+        Labels are write-only in ThingSpace; see ``label_drift`` for what the ledger can show.
+        """
         outs = own(props)
+        drift = ledger_drift(self, self.kind, id_, outs.get("account_name"), self.label_map(outs))
+        if drift is not None:
+            outs = self.drifted(outs, drift)
         inputs = {k: outs[k] for k in self.args_model.model_fields if k in outs}
         return ReadResult(id_, outs, inputs)
+
+    def drifted(self, outs: dict[str, Any], drift: Drift) -> dict[str, Any]:
+        """``outs`` with the ledger's labels; the results of drifted labels are stale, so dropped."""
+        labels = drift.apply(self.label_map(outs))
+        stale = drift.keys
+        results = {k: v for k, v in (outs.get("results") or {}).items() if k in labels and k not in stale}
+        verified = bool(labels) and len(results) == len(labels)
+        return {**self.with_labels(outs, labels), "results": results, "verified": verified}
+
+    def with_labels(self, props: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
+        """``props`` declaring ``labels`` instead of their own."""
+        return {**props, "labels": labels}
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Send only the difference: dropped and changed pairs removed, added and changed pairs set."""
@@ -103,7 +137,9 @@ def plain_labels(labels: Any) -> Any:
 class UsageSegmentationLabels(ThingSpaceResource, module="thingspace", name="UsageSegmentationLabels"):
     """Usage segmentation labels on devices, managed as one set keyed by (device EID, label name).
 
-    Labels are write-only in ThingSpace: ``pulumi refresh`` cannot see labels changed outside Pulumi.
+    Labels are write-only in ThingSpace: ``pulumi refresh`` sees labels changed outside Pulumi only
+    through a callback sink's label ledger (``thingspace:callbackResultsUrl``), which records every
+    label result reported on the account; without a sink, refresh returns the recorded labels.
     """
 
     account_name: pulumi.Output[str]

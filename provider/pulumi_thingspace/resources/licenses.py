@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from ..models.licenses import LicenseResponse
+from ..client.errors import ThingSpaceError
+from ..models.licenses import LicenseDeviceResult, LicenseResponse
 from ..models.resources import LicenseArgs, LicenseState
+from . import license_undo
 from .base import ThingSpaceProvider, ThingSpaceResource, own
 from .checking import check_inputs, diff_inputs
 from .claims import LICENSES
 from .failures import DeviceFailuresError
 
 NO_LICENSE = "no license attached"
+
+
+def removal_failures(answers: Iterable[LicenseDeviceResult]) -> list[tuple[str, str]]:
+    """``(imei, reason)`` of every removal that failed; a device already without a license is fine."""
+    return [
+        (d.device_id, d.reason or d.status)
+        for d in answers
+        if "fail" in d.status.lower() and NO_LICENSE not in (d.reason or "").lower()
+    ]
 
 
 def _status(resp: LicenseResponse) -> dict[str, dict[str, str]]:
@@ -42,9 +53,18 @@ class LicenseProvider(ThingSpaceProvider):
         return CreateResult(id_, {**args.checked(), **self.assign_all(args, id_).model_dump()})
 
     def assign_all(self, args: LicenseArgs, owner: str) -> LicenseState:
-        """Assign a license to every IMEI of ``args``; raise naming every device that failed."""
-        state, failures = self._assign(args, args.imeis(), LicenseState(), owner)
-        self._raise(args, "license assignment", failures, len(args.imeis()))
+        """Assign a license to every IMEI of ``args``; raise naming every device that failed.
+
+        Creates call this: a failed one removes the licenses it assigned before it raises, since the
+        engine records no resource that could remove them later (see :mod:`.license_undo`).
+        """
+        try:
+            state, failures = self._assign(args, args.imeis(), LicenseState(), owner)
+        except ThingSpaceError as exc:
+            answered = [d for page in license_undo.pages(exc) for d in page.device_list]
+            license_undo.undo_assignment(self, args, owner, answered, cause=exc)
+        if failures:
+            license_undo.undo_assignment(self, args, owner, license_undo.answers(state), failures=failures)
         return state
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -129,11 +149,7 @@ class LicenseProvider(ThingSpaceProvider):
         if not imeis:
             return state, []
         resp = self.client.remove_licenses(args.account_name, imeis, args.api_version)
-        failures = [
-            (d.device_id, d.reason or d.status)
-            for d in resp.device_list
-            if "fail" in d.status.lower() and NO_LICENSE not in (d.reason or "").lower()
-        ]
+        failures = removal_failures(resp.device_list)
         failed = {f[0] for f in failures}
         state.owned_imeis = [i for i in state.owned_imeis if i not in set(imeis) - failed]
         for imei in set(imeis) - failed:

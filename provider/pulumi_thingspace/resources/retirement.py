@@ -89,10 +89,11 @@ class RetirementProvider(ThingSpaceProvider):
             reasons = [(k, f"state is {s}, not deactive") for k, s in active.items()]
             raise DeviceFailuresError(
                 what,
-                "retirement (nothing was deleted; deactivate these devices or set deactivate_first "
-                "with etf_waiver)",
+                "retirement",
                 reasons,
                 len(keys),
+                note="nothing was deleted; deactivate these devices, or set deactivate_first and "
+                "etf_waiver, and run `pulumi up` again",
             )
         if active:
             self._deactivate(args, sorted(active))
@@ -127,10 +128,11 @@ class RetirementProvider(ThingSpaceProvider):
                 reasons = [(k, f"still {states[k].state or 'unknown'}") for k in pending]
                 raise DeviceFailuresError(
                     f"DeviceRetirement in account {args.account_name}",
-                    f"deactivation did not finish within {args.deactivate_timeout_seconds:g} s "
-                    "(nothing was deleted)",
+                    "deactivation",
                     reasons,
                     len(keys),
+                    note=f"these were not deactive after {args.deactivate_timeout_seconds:g} s, so nothing "
+                    "was deleted; run `pulumi up` again once they are deactive",
                 )
             time.sleep(interval)
             interval = min(interval * 2, 5.0)
