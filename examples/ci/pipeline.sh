@@ -3,7 +3,13 @@
 #
 #   pipeline.sh preview   pulumi preview (with the ThingSpace policy pack) -> $OUT_DIR/summary.md;
 #                         exit 2 when devices would be deleted and THINGSPACE_ALLOW_DELETE is not true
-#   pipeline.sh apply     pulumi up --refresh (the same policy pack; a mandatory violation stops it)
+#   pipeline.sh apply     pulumi up --refresh (the same policy pack; a mandatory violation stops it).
+#                         The refresh comes first because a failed or interrupted run records nothing of
+#                         what it changed: the stack is brought up to date before the change is sent.
+#                         After a runner was killed mid-run, the next job stops at the stack's lock
+#                         ("the stack is currently locked by 1 lock(s)"): once no run on the stack is
+#                         active, run `pulumi cancel --yes` once and rerun the job (README: "After a
+#                         crash or a failed run")
 #   pipeline.sh drift     pulumi preview --refresh --expect-no-changes -> $OUT_DIR/drift.md;
 #                         fails when licenses or listeners changed outside Pulumi
 #
