@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, NoReturn
 
 from ..client.errors import ThingSpaceError
 from ..errors import UserError
-from . import label_sync
 from .base import ThingSpaceProvider, notify
 from .claims import LABELS
 from .failures import DeviceFailuresError, StoppedChangeError, Undone
+from .label_lines import outcomes, to_labels
 
 if TYPE_CHECKING:
     from ..results import LineOutcome
@@ -58,7 +58,7 @@ def undo_create(
     sent_keys = keys if sent is None else keys[:sent]
     if reported is None:
         reported, _ = sink.wait(accepted)  # also lets ThingSpace finish the sets before they are undone
-    outcome, _ = label_sync.outcomes(reported)
+    outcome, _ = outcomes(reported)
     set_failed = {k: outcome[(k, "set")][1] for k in sent_keys if not outcome.get((k, "set"), (True, ""))[0]}
     # The resource is never recorded: drop every claim it made, and leave what another resource holds.
     kept = LABELS.release(owner, account, labels)
@@ -84,7 +84,7 @@ def _remove(
     stayed: list[tuple[str, str]] = []
     why = ""
     try:
-        request_ids = provider.client.remove_labels(account, label_sync.to_labels(remove))
+        request_ids = provider.client.remove_labels(account, to_labels(remove))
         confirm = keys
     except ThingSpaceError as exc:
         request_ids, confirm = [str(rid) for rid in exc.sent_before], keys[: exc.sent_count]
@@ -93,7 +93,7 @@ def _remove(
     reported, unknown = sink.wait(request_ids)
     if sink.problem:
         return Undone("labels", len(remove), stayed, why, sink.problem, HOW_TO_REMOVE)
-    outcome, _ = label_sync.outcomes(reported)
+    outcome, _ = outcomes(reported)
     for key in confirm:
         line = outcome.get((key, "remove"))
         if line is None:

@@ -16,7 +16,6 @@ from ..client.errors import ThingSpaceError
 from ..errors import UserError
 from ..models.licenses import LicenseDeviceResult, LicenseResponse
 from ..models.resources import LicenseArgs, LicenseState
-from . import licenses
 from .base import notify
 from .claims import LICENSES
 from .failures import DeviceFailuresError, StoppedChangeError, Undone
@@ -28,6 +27,18 @@ HOW_TO_REMOVE = (
     "To remove them, declare exactly these IMEIs in a FotaLicenseAssignment with adopt=True, run "
     "`pulumi up`, then drop that resource and run `pulumi up` again"
 )
+
+
+NO_LICENSE = "no license attached"
+
+
+def removal_failures(answers: Iterable[LicenseDeviceResult]) -> list[tuple[str, str]]:
+    """``(imei, reason)`` of every removal that failed; a device already without a license is fine."""
+    return [
+        (d.device_id, d.reason or d.status)
+        for d in answers
+        if "fail" in d.status.lower() and NO_LICENSE not in (d.reason or "").lower()
+    ]
 
 
 def undo_assignment(
@@ -76,7 +87,7 @@ def _remove(provider: LicenseProvider, args: LicenseArgs, remove: list[str]) -> 
         answered = [d for page in pages(exc) for d in page.device_list]
         unsent = remove[exc.sent_count :]
         why = f"a removal request was rejected: {exc}"
-    stayed = [(imei, f"removal failed: {reason}") for imei, reason in licenses.removal_failures(answered)]
+    stayed = [(imei, f"removal failed: {reason}") for imei, reason in removal_failures(answered)]
     stayed += [(imei, "its removal request was rejected") for imei in unsent]
     return Undone("licenses", len(remove), stayed, why, how_to_remove=HOW_TO_REMOVE, verb="assigned")
 

@@ -3,31 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..client.errors import ThingSpaceError
-from ..models.licenses import LicenseDeviceResult, LicenseResponse
+from ..models.licenses import LicenseResponse
 from ..models.resources import LicenseArgs, LicenseState
 from . import license_undo
 from .base import ThingSpaceProvider, ThingSpaceResource, own
 from .checking import check_inputs, diff_inputs
 from .claims import LICENSES
 from .failures import DeviceFailuresError
-
-NO_LICENSE = "no license attached"
-
-
-def removal_failures(answers: Iterable[LicenseDeviceResult]) -> list[tuple[str, str]]:
-    """``(imei, reason)`` of every removal that failed; a device already without a license is fine."""
-    return [
-        (d.device_id, d.reason or d.status)
-        for d in answers
-        if "fail" in d.status.lower() and NO_LICENSE not in (d.reason or "").lower()
-    ]
+from .license_undo import removal_failures
 
 
 def _status(resp: LicenseResponse) -> dict[str, dict[str, str]]:
