@@ -17,6 +17,7 @@ from bare_provider import BareLabelText
 from baseline import PlainClient
 from cli_runs import Peaks, run_sampled
 from engine_path import BENCH_DIR, Provider, stack_config, timed, unwrap_pickler
+from pulumi_thingspace.client.batching import LABELS_PER_REQUEST
 from pulumi_thingspace.models.compact import label_line
 from pulumi_thingspace.testing.cli import PulumiCli, PulumiWorkspace
 from report import Result, ceil_div
@@ -24,7 +25,7 @@ from simproc import LABEL_ACCOUNT, SimulatorProcess, api_counts, eids, fleet_see
 
 PROJECT = BENCH_DIR / "compact_project"
 EMPTY_PROJECT = BENCH_DIR / "empty_project"
-CHUNK = 2000
+CHUNK = LABELS_PER_REQUEST
 MANY = 5000
 KINDS = ("bundle", "bare")
 TARGET_N = 100_000  # the stated targets are for this size

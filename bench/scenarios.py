@@ -10,7 +10,7 @@ from contextlib import redirect_stderr
 import pulumi_thingspace as thingspace
 from baseline import PlainClient
 from engine_path import Provider, direct_label_provider, timed
-from pulumi_thingspace.config import DEFAULT_LICENSE_CHUNK
+from pulumi_thingspace.client.batching import DEFAULT_LICENSE_CHUNK, DEVICES_PER_DELETE, LABELS_PER_REQUEST
 from pulumi_thingspace.testing import Engine
 from report import Result, ceil_div
 from simproc import (
@@ -26,8 +26,8 @@ from simproc import (
     retire_iccids,
 )
 
-LABEL_CHUNK = 2000
-DELETE_CHUNK = 100
+LABEL_CHUNK = LABELS_PER_REQUEST
+DELETE_CHUNK = DEVICES_PER_DELETE
 LIST_PAGE = 2000
 DELTAS = (1, 100, 5000)
 DEVICES_DELETE = "POST /api/m2m/v1/devices/actions/delete"

@@ -9,9 +9,9 @@ from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
 from .client.batching import DEFAULT_LICENSE_CHUNK
+from .client.endpoints import DEFAULT_BASE_URL
 from .errors import UserError
 
-DEFAULT_BASE_URL = "https://thingspace.verizon.com"
 DEFAULT_CALLBACK_TIMEOUT = 300.0
 
 

@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 import requests
 from pydantic import ValidationError
 
+from .config import DEFAULT_CALLBACK_TIMEOUT
 from .errors import UserError
 from .models.labels import CarrierCallback
 
@@ -130,7 +131,7 @@ class CallbackResults:
         url: str,
         token: str,
         *,
-        timeout: float = 300.0,
+        timeout: float = DEFAULT_CALLBACK_TIMEOUT,
         poll_interval: float = 0.5,
         max_interval: float = 5.0,
         http: requests.Session | None = None,

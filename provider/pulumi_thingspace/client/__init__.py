@@ -15,6 +15,7 @@ from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .auth import Credentials
+    from .endpoints import DEFAULT_BASE_URL
     from .errors import (
         ApiError,
         AuthenticationError,
@@ -25,13 +26,13 @@ if TYPE_CHECKING:
         parse_error,
     )
     from .facade import ThingSpaceClient
-    from .transport import DEFAULT_BASE_URL, RetryPolicy
+    from .transport import RetryPolicy
 
 # A library leaves output to the application: without its own handler, nothing is printed.
 logging.getLogger("pulumi_thingspace.client").addHandler(logging.NullHandler())
 
 _MODULES = {
-    "DEFAULT_BASE_URL": ".transport",
+    "DEFAULT_BASE_URL": ".endpoints",
     "ApiError": ".errors",
     "AuthenticationError": ".errors",
     "ConnectionFailure": ".errors",

@@ -1,4 +1,4 @@
-"""Devices: list (HTTP 202 paging), read one, deactivate, delete in chunks of 100."""
+"""Devices: list (HTTP 202 paging), read one, deactivate, delete ``DEVICES_PER_DELETE`` at a time."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def deactivate_devices(
 
 
 def delete_devices(api: Requestor, account_name: str, devices: Sequence[DeviceId]) -> list[DeleteResult]:
-    """Delete deactivated devices, 100 per request; return every device's result in request order."""
+    """Delete deactivated devices ``DEVICES_PER_DELETE`` at a time; each device's result, in request order."""
     results: list[DeleteResult] = []
     for chunk in chunked(devices, DEVICES_PER_DELETE):
         body = DeleteRequest(account_name=account_name, devices_to_delete=_wrap(chunk))

@@ -24,8 +24,9 @@ from . import labels as labels_api
 from . import licenses as licenses_api
 from .auth import Credentials, SessionManager, TokenManager
 from .batching import DEFAULT_LICENSE_CHUNK
+from .endpoints import DEFAULT_BASE_URL
 from .requestor import Requestor
-from .transport import DEFAULT_BASE_URL, RetryPolicy, Transport
+from .transport import RetryPolicy, Transport
 
 
 class ThingSpaceClient:
@@ -149,7 +150,7 @@ class ThingSpaceClient:
         return devices_api.deactivate_devices(self._api, account_name, devices, etf_waiver)
 
     def delete_devices(self, account_name: str, devices: Sequence[DeviceId]) -> list[DeleteResult]:
-        """Delete deactivated devices, 100 per request; return each device's result."""
+        """Delete deactivated devices, ``DEVICES_PER_DELETE`` per request; return each device's result."""
         return devices_api.delete_devices(self._api, account_name, devices)
 
     # Callback listeners

@@ -17,10 +17,8 @@ from urllib.parse import urlsplit
 import requests
 import tenacity
 
+from .endpoints import DEFAULT_BASE_URL
 from .errors import ConnectionFailure, RetryExhaustedError, ThingSpaceError, parse_error, redact
-
-DEFAULT_BASE_URL = "https://thingspace.verizon.com"
-"""ThingSpace production host; every API path starts with ``/api/``."""
 
 log = logging.getLogger("pulumi_thingspace.client")
 

@@ -31,6 +31,8 @@ from .identifiers import LABEL_NAME_MAX, LABEL_VALUE_MAX, DeviceKind, all_match,
 
 MAX_PROBLEMS = 10
 """Invalid lines reported by name; the rest are counted."""
+SUMMARY = "change_summary"
+"""The input a bundle resource's check adds: ``{"set", "removed", "first_set", "first_removed"}``."""
 SAMPLE = 10
 """Keys listed in ``first_set`` / ``first_removed`` of a change summary."""
 CSV_HEADER = ("device_id", "name", "value")

@@ -11,10 +11,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..client.batching import DEVICES_PER_DELETE
 from ..models.resources import is_loopback
 from ..review.kinds import SUMMARY
 
-DEFAULT_MAX_RETIRED = 100
+DEFAULT_MAX_RETIRED = DEVICES_PER_DELETE
 """Devices one run may retire unless configured: one delete request's worth."""
 
 

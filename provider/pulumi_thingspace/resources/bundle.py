@@ -17,12 +17,10 @@ from typing import Any
 from pulumi.dynamic import CheckFailure, CheckResult, DiffResult
 from pulumi.output import Unknown
 
-from ..models.compact import SAMPLE, CompactSet, CompactSetError, sha256_text
+from ..models.compact import SAMPLE, SUMMARY, CompactSet, CompactSetError, sha256_text
 from ..models.resources import ResourceArgs
 from .base import own
 from .checking import check_inputs, contains_unknown, diff_inputs
-
-SUMMARY = "change_summary"
 
 
 @dataclass(frozen=True)

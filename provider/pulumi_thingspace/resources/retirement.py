@@ -11,6 +11,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
+from ..client.batching import DEVICES_PER_DELETE
 from ..models.devices import Device, DeviceId
 from ..models.resources import RetirementArgs
 from .base import ThingSpaceProvider, ThingSpaceResource, notify, own
@@ -18,7 +19,6 @@ from .checking import check_inputs, diff_inputs
 from .failures import DeviceFailuresError
 
 PER_DEVICE_LOOKUP_MAX = 25  # above this, one paged account listing is cheaper than one read per device
-DEACTIVATE_CHUNK = 100  # the API documents no limit for deactivate; use the delete limit
 GONE = "does not exist"
 
 
@@ -47,7 +47,7 @@ class RetirementProvider(ThingSpaceProvider):
         return diff_inputs(RetirementArgs, olds, news)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        """Check every device's state, then (deactivate and) delete them in chunks of 100."""
+        """Check every device's state, then (deactivate and) delete them ``DEVICES_PER_DELETE`` at a time."""
         args = RetirementArgs.model_validate(own(props))
         retired = self._retire(args, args.device_keys())
         return CreateResult(uuid.uuid4().hex, {**args.checked(), "retired": retired})
@@ -113,8 +113,9 @@ class RetirementProvider(ThingSpaceProvider):
         return retired
 
     def _deactivate(self, args: RetirementArgs, keys: list[str]) -> None:
-        for i in range(0, len(keys), DEACTIVATE_CHUNK):
-            chunk = [_device(k) for k in keys[i : i + DEACTIVATE_CHUNK]]
+        # The API documents no limit for deactivate; use the delete limit.
+        for i in range(0, len(keys), DEVICES_PER_DELETE):
+            chunk = [_device(k) for k in keys[i : i + DEVICES_PER_DELETE]]
             self.client.deactivate_devices(args.account_name, chunk, bool(args.etf_waiver))
         deadline = time.monotonic() + args.deactivate_timeout_seconds
         interval = 0.5

@@ -48,7 +48,7 @@ class RetirementBundleProvider(RetirementProvider):
         return diff_bundle(FORM, RetirementBundleArgs, olds, news)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        """Check every device's state, then (deactivate and) delete them in chunks of 100."""
+        """Check every device's state, then (deactivate and) delete them ``DEVICES_PER_DELETE`` at a time."""
         inputs = FORM.outputs(own(props))
         retired = self._retire(_args(inputs), FORM.text(inputs).split("\n"))
         return CreateResult(uuid.uuid4().hex, {**inputs, **_counts(retired)})

@@ -14,7 +14,6 @@ from typing import Any
 
 from ..client.batching import DEVICES_PER_DELETE, LABELS_PER_REQUEST
 from ..resources.label_sync import LabelPlan
-from ..resources.retirement import DEACTIVATE_CHUNK
 from .kinds import COUNT_FIELDS, LABELS, LICENSES, LISTENER, RETIREMENT, SUMMARY, family
 from .model import (
     AT_LEAST,
@@ -226,10 +225,13 @@ def review_licenses(step: Step, op: str, license_chunk: int) -> ResourceReview:
 
 
 def retirement_requests(step: Step, count: int, bound: str) -> Requests:
-    """Deletes in chunks of 100 (deactivations first with ``deactivate_first``); gone devices are skipped."""
+    """``DEVICES_PER_DELETE`` devices per delete, and per deactivation first with ``deactivate_first``.
+
+    Gone devices are skipped.
+    """
     deactivate = bool(step.new_inputs.get("deactivate_first"))
     return _requests(
-        ("device deactivations", chunks(count, DEACTIVATE_CHUNK) if deactivate else 0),
+        ("device deactivations", chunks(count, DEVICES_PER_DELETE) if deactivate else 0),
         ("device deletes", chunks(count, DEVICES_PER_DELETE)),
         bound=AT_LEAST if bound == AT_LEAST else AT_MOST,
     )

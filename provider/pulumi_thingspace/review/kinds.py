@@ -6,13 +6,12 @@ A family groups a resource with its compact (bundle) form: ``DeviceRetirement`` 
 
 from __future__ import annotations
 
+from ..models.compact import SUMMARY as SUMMARY
+
 TYPE_PREFIX = "pulumi-python:dynamic/thingspace:"
 """Type token prefix of this package's resources."""
 
 LABELS, LICENSES, RETIREMENT, LISTENER = "labels", "licenses", "retirement", "listener"
-
-SUMMARY = "change_summary"
-"""The input a compact resource's check adds: ``{"set", "removed", "first_set", "first_removed"}``."""
 
 COUNT_FIELDS = {LABELS: "label_count", LICENSES: "imei_count", RETIREMENT: "device_count"}
 """The input in which a compact resource records how many entries its set has."""

@@ -17,8 +17,9 @@ require_server_extra("callback sink")
 from .app import create_app
 from .server import SinkServer
 from .settings import SinkSettings
-from .store import CallbackStore, StoreUnavailable, open_store
+from .store import CallbackStore, StoreUnavailable
 from .store_sqlite import SQLiteStore
+from .stores import open_store
 
 __all__ = [
     "CallbackStore",

@@ -17,7 +17,8 @@ from ..serving import bind_socket, socket_url
 from .logs import configure_logging, event
 from .server import uvicorn_server
 from .settings import SOURCES, SinkSettings, env_name
-from .store import StoreUnavailable, open_store
+from .store import StoreUnavailable
+from .stores import open_store
 
 _HELP = {
     "host": "interface to listen on (default 127.0.0.1)",

@@ -11,7 +11,8 @@ import uvicorn
 from ..serving import bind_socket, socket_url
 from .app import create_app
 from .settings import SinkSettings
-from .store import CallbackStore, open_store
+from .store import CallbackStore
+from .stores import open_store
 
 
 def uvicorn_server(settings: SinkSettings, store: CallbackStore) -> uvicorn.Server:

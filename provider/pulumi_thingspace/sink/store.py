@@ -1,21 +1,18 @@
-"""Durable storage of received CarrierService callbacks, keyed by request id: the interface and a factory.
+"""Durable storage of received CarrierService callbacks, keyed by request id: interface and shared helpers.
 
 Two implementations share it: ``store_sqlite.SQLiteStore`` (one embedded file, one replica) and
-``store_postgres.PostgresStore`` (one database shared by several replicas).
+``store_postgres.PostgresStore`` (one database shared by several replicas); ``stores.open_store`` opens
+either. This module imports neither, so they can import it without a circle.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
-from .dsn import describe, is_postgres_url
 from .ledger import ANY_ACCOUNT, LedgerView
 
 
@@ -81,27 +78,3 @@ class CallbackStore(ABC):
     def ping(self) -> None:
         """Raise when the store cannot be used (health checks); the default reads an unused id."""
         self.get("")
-
-
-def open_store(
-    target: str | Path, *, timeout: float = 5.0, clock: Callable[[], float] = time.time
-) -> CallbackStore:
-    """Open the store named by ``target``: a ``postgresql://`` URL or a SQLite file path.
-
-    ``timeout`` bounds how long PostgreSQL operations wait for a connection. Raises StoreUnavailable
-    (with the password masked) when the store cannot be opened.
-    """
-    if isinstance(target, str) and is_postgres_url(target):
-        try:
-            from .store_postgres import PostgresStore
-        except ModuleNotFoundError as exc:
-            raise StoreUnavailable(
-                f"PostgreSQL storage needs {exc.name}: pip install 'pulumi-thingspace[postgres]'"
-            ) from None
-        return PostgresStore(target, timeout=timeout, clock=clock)
-    from .store_sqlite import SQLiteStore
-
-    try:
-        return SQLiteStore(target, clock=clock)
-    except sqlite3.Error as exc:
-        raise StoreUnavailable(f"cannot open SQLite database {describe(target)}: {exc}") from None
