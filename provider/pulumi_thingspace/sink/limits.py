@@ -15,8 +15,9 @@ from typing import Any
 
 from starlette.requests import ClientDisconnect, Request
 
-MAX_BODY_BYTES = 16 * 1024 * 1024
-"""Larger bodies are refused while they stream in; a 2,000-label callback is well under 1 MiB."""
+MAX_BODY_BYTES = 4 * 1024 * 1024
+"""Larger bodies are refused while they stream in; a 2,000-label callback (the most one label request
+can report) is about 0.5 MiB, and every byte of an unauthenticated body costs parsing time."""
 
 MAX_DEPTH = 64
 """Deepest nesting of JSON arrays and objects accepted; a CarrierService callback nests 6 deep."""
