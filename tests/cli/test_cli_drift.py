@@ -15,6 +15,7 @@ from cli_testkit import (
     FLEET_START,
     LABELS_REMOVE,
     FleetStack,
+    changed_lines,
     label_list,
     label_map,
     listener,
@@ -116,6 +117,11 @@ def test_a_label_changed_outside_pulumi_shows_in_refresh_for_both_forms_and_up_r
     # The plain up sees nothing: the stack still records the declared labels.
     preview = stack.run("preview", "--diff")
     assert "segments" not in preview.stdout.split("Resources:")[0].replace("carrier", "")
+    preview = stack.run("preview", "--refresh", "--diff")  # drift, then the update that repairs it
+    marked = changed_lines(preview.stdout)
+    assert f'~ {changed_key}: "v" => "elsewhere"' in marked and f'- {removed_key}: "v"' in marked
+    assert f'~ {changed_key}: "elsewhere" => "v"' in marked and f'+ {removed_key}: "v"' in marked
+    assert "UsageSegmentationLabelBundle: (update)" in preview.stdout
     refresh = stack.run("refresh", "--yes", "--diff")
     text = refresh.stdout
     assert "Traceback" not in text
