@@ -77,6 +77,14 @@ def engine_for(tmp: Path, config: Mapping[str, Any]) -> Iterator[Engine]:
         yield Engine(server, project=PROJECT, config=config)
 
 
+def behind_listener(sink: SinkServer, password: str = HOOK_PASSWORD) -> pulumi.ResourceOptions:
+    """Declare a CarrierService listener posting to ``sink``; options that make a resource wait for it."""
+    listener = thingspace.CallbackListener(
+        "carrier", account_name=ACCOUNT, url=sink.callback_url, username=HOOK_USER, password=password
+    )
+    return pulumi.ResourceOptions(depends_on=[listener])
+
+
 def label_set(
     labels: Mapping[str, str],
     *,
@@ -87,12 +95,7 @@ def label_set(
     """A program: labels ``{eid: value}``; with a sink, behind a CarrierService listener posting to it."""
 
     def program() -> None:
-        opts = None
-        if sink is not None:
-            listener = thingspace.CallbackListener(
-                "carrier", account_name=ACCOUNT, url=sink.callback_url, username=HOOK_USER, password=password
-            )
-            opts = pulumi.ResourceOptions(depends_on=[listener])
+        opts = None if sink is None else behind_listener(sink, password)
         thingspace.UsageSegmentationLabels(
             "labels",
             account_name=ACCOUNT,

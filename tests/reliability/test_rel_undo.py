@@ -13,14 +13,12 @@ import threading
 import time
 from pathlib import Path
 
-import pulumi
 import pytest
 from reliability_kit import (
     ACCOUNT,
-    HOOK_PASSWORD,
-    HOOK_USER,
     LABELS_SET,
     add_fleet,
+    behind_listener,
     engine_for,
     label_set,
     stack_config,
@@ -175,14 +173,11 @@ def test_a_label_bundle_create_with_a_refused_device_is_undone(
     sim.state.fail_device(eids[4], FORCED)
 
     def program() -> None:
-        listener = thingspace.CallbackListener(
-            "carrier", account_name=ACCOUNT, url=sink.callback_url, username=HOOK_USER, password=HOOK_PASSWORD
-        )
         thingspace.UsageSegmentationLabelBundle(
             "fleet",
             account_name=ACCOUNT,
             labels=[{"device_id": e, "name": "VIN", "value": "B"} for e in eids],
-            opts=pulumi.ResourceOptions(depends_on=[listener]),
+            opts=behind_listener(sink),
         )
 
     with engine_for(tmp_path, stack_config(sim.url, sink, timeout=20)) as engine:
@@ -202,16 +197,13 @@ def test_a_single_label_whose_results_time_out_is_undone(
     (eid,) = [d["eid"] for d in add_fleet(sim, 1)]
 
     def program() -> None:
-        listener = thingspace.CallbackListener(
-            "carrier", account_name=ACCOUNT, url=sink.callback_url, username=HOOK_USER, password=HOOK_PASSWORD
-        )
         thingspace.UsageSegmentationLabel(
             "one",
             account_name=ACCOUNT,
             device_id=eid,
             name="VIN",
             value="T",
-            opts=pulumi.ResourceOptions(depends_on=[listener]),
+            opts=behind_listener(sink),
         )
 
     sim.state.hold_callbacks()  # the label is set, but its result does not arrive in time
