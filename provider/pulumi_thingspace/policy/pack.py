@@ -22,7 +22,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from ..review.kinds import LABELS, LICENSES, LISTENER, RETIREMENT, kind_of, type_family
+from ..review.kinds import LABELS, LICENSES, LISTENER, RETIREMENT, kind_of, snake_props, type_family
 from . import rules
 
 PACK_NAME = "thingspace"
@@ -43,7 +43,11 @@ def validate_protected(args: ResourceValidationArgs, report: ReportViolation) ->
 def validate_retirement_limit(args: StackValidationArgs, report: ReportViolation) -> None:
     """At most ``maxDevices`` devices retired by one run, over every DeviceRetirement of the stack."""
     limit = int(args.get_config().get("maxDevices", rules.DEFAULT_MAX_RETIRED))
-    retirements = [(r.name, r.props) for r in args.resources if type_family(r.resource_type) == RETIREMENT]
+    retirements = [
+        (r.name, snake_props(r.resource_type, r.props))
+        for r in args.resources
+        if type_family(r.resource_type) == RETIREMENT
+    ]
     _report(report, rules.retirement_limit(retirements, limit))
 
 
@@ -57,7 +61,7 @@ def validate_accounts(args: ResourceValidationArgs, report: ReportViolation) -> 
     """Labels and licenses only on the configured accounts."""
     if type_family(args.resource_type) in (LABELS, LICENSES):
         allowed: list[str] = list(args.get_config().get("accounts") or [])
-        account = args.props.get("account_name")
+        account = snake_props(args.resource_type, args.props).get("account_name")
         kind = kind_of(args.resource_type) or args.resource_type
         _report(report, rules.account_allowed(kind, args.name, account, allowed))
 

@@ -11,6 +11,7 @@ import pulumi
 from pulumi.dynamic import ConfigureRequest, Resource, ResourceProvider
 
 from ..config import ProviderSettings
+from ..errors import UserError
 from . import engine, reporting
 
 if TYPE_CHECKING:
@@ -19,6 +20,11 @@ if TYPE_CHECKING:
     from ..results import CallbackResults
 
 PROVIDER_KEY = "__provider"
+
+
+class ImportNotSupportedError(UserError):
+    """``pulumi import`` of a resource whose state ThingSpace cannot give back, or of a malformed id."""
+
 
 _CLIENTS: dict[ProviderSettings, ThingSpaceClient] = {}
 _CLIENTS_LOCK = threading.Lock()
@@ -73,7 +79,11 @@ class ThingSpaceProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         """Resolve settings from stack config (``thingspace:*``) with environment fallbacks."""
-        self._settings = ProviderSettings.resolve(req.config.get)
+        self.use(ProviderSettings.resolve(req.config.get))
+
+    def use(self, settings: ProviderSettings) -> None:
+        """Use ``settings``; warn once when credentials are missing."""
+        self._settings = settings
         missing = self._settings.missing_credentials()
         if missing:
             # A preview only checks inputs, so it would pass; say now that the apply will fail.
@@ -83,6 +93,13 @@ class ThingSpaceProvider(ResourceProvider):
                 "and `pulumi up` will fail until they are set (pulumi config set [--secret] <key>)",
                 once_key="missing-credentials",
             )
+
+    import_hint = "ThingSpace cannot give its state back; declare it in the program instead"
+    """Why ``pulumi import`` cannot work for this resource, and what to do instead."""
+
+    def imported(self, id_: str) -> dict[str, Any]:
+        """The properties ``pulumi import`` of ``id_`` starts from, for :meth:`read` to complete."""
+        raise ImportNotSupportedError(f"cannot be imported: {self.import_hint}")
 
     @property
     def settings(self) -> ProviderSettings:

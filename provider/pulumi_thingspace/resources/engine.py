@@ -22,7 +22,8 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -126,18 +127,35 @@ def keep_going() -> None:
         )
 
 
+@contextmanager
+def serving(urn: str | None) -> Iterator[None]:
+    """Within: :func:`current_urn` is ``urn`` on this thread, and the process counts a request in flight."""
+    _REQUEST.urn = urn or None
+    with _IN_FLIGHT_LOCK:
+        _IN_FLIGHT[0] += 1
+    try:
+        yield
+    finally:
+        _REQUEST.urn = None
+        with _IN_FLIGHT_LOCK:
+            _IN_FLIGHT[0] -= 1
+
+
+def watch_engine() -> None:
+    """Record the engine that started this process and exit once it is gone and nothing is in flight."""
+    if _WATCH is None:
+        engine = EngineWatch.at_startup()
+        watch(engine)
+        threading.Thread(
+            target=exit_when_engine_gone, args=(engine,), daemon=True, name="engine-watch"
+        ).start()
+
+
 def _with_urn(method: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(method)
     def call(self: Any, request: Any, context: Any) -> Any:
-        _REQUEST.urn = getattr(request, "urn", None) or None
-        with _IN_FLIGHT_LOCK:
-            _IN_FLIGHT[0] += 1
-        try:
+        with serving(getattr(request, "urn", None)):
             return method(self, request, context)
-        finally:
-            _REQUEST.urn = None
-            with _IN_FLIGHT_LOCK:
-                _IN_FLIGHT[0] -= 1
 
     call.thingspace_urn = True  # type: ignore[attr-defined]
     return call
@@ -175,12 +193,7 @@ def install(main: ModuleType) -> bool:
     imported began before that, so its URN is read from the call stack, once. A server of another
     shape is left alone (errors then name resources by id). True when the URN is exposed.
     """
-    if _WATCH is None:
-        engine = EngineWatch.at_startup()
-        watch(engine)
-        threading.Thread(
-            target=exit_when_engine_gone, args=(engine,), daemon=True, name="engine-watch"
-        ).start()
+    watch_engine()
     servicer = getattr(main, "DynamicResourceProviderServicer", None)
     closures = [getattr(getattr(servicer, name, None), "__closure__", None) for name in RESOURCE_METHODS]
     cells = [c[0] for c in closures if c and len(c) == 1 and callable(c[0].cell_contents)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import UserError
 
@@ -39,6 +40,12 @@ class DeviceFailuresError(UserError):
         tail: str = "",
     ) -> None:
         self.failures = sorted(set(failures))
+        self.done: tuple[frozenset[str], frozenset[str]] | None = None
+        """Keys whose removal and whose setting ThingSpace confirmed, when results were read."""
+        self.outs: dict[str, Any] | None = None
+        """The outputs that describe what the devices now hold, when known. The dynamic provider can
+        only report them (the engine records nothing of a failed update); the plugin records them, so
+        the next ``up`` retries exactly what failed."""
         super().__init__(
             f"{resource}: {action} failed for {len(self.failures)} of {total} devices "
             f"({note}):\n{device_lines(self.failures)}{tail}"

@@ -19,7 +19,7 @@ from .bundle import BundleForm, check_bundle, diff_bundle, line_delta, recorded_
 from .conflicts import check_declared
 from .label_drift import ledger_drift
 from .label_sync import LabelPlan, apply_labels
-from .labels import LabelArgs
+from .labels import LabelArgs, LabelSetProvider
 
 FORM = BundleForm("labels", parse_labels, "label_count", key_of=label_key)
 KIND = "UsageSegmentationLabelBundle"
@@ -58,6 +58,7 @@ class TextLabels(Mapping[str, str]):
 
 
 class LabelBundleProvider(ThingSpaceProvider):
+    import_hint = LabelSetProvider.import_hint
     """The label-set lifecycle of ``label_sync`` on a canonical text: deltas computed line by line."""
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:

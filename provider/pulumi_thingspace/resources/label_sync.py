@@ -98,7 +98,13 @@ def apply_labels(
     if failures:
         if undo:
             undo(accepted=request_ids, reported=reported, failures=failures)
-        raise DeviceFailuresError(resource, "label change", failures, len(expected), note=REFRESH_NEXT)
+        error = DeviceFailuresError(resource, "label change", failures, len(expected), note=REFRESH_NEXT)
+        confirmed = {(k, a) for (k, a), (ok, _) in outcome.items() if ok}
+        error.done = (
+            frozenset(k for k in plan.remove if (k, "remove") in confirmed),
+            frozenset(k for k in plan.set if (k, "set") in confirmed),
+        )
+        raise error
     return LabelsState(request_ids=request_ids, results=dict.fromkeys(plan.set, "Success"), verified=True)
 
 

@@ -14,6 +14,7 @@ from ..models.resources import LabelsArgs, LabelsState
 from .base import ThingSpaceProvider, ThingSpaceResource, own
 from .checking import check_inputs, contains_unknown, diff_inputs
 from .conflicts import check_declared
+from .failures import DeviceFailuresError
 from .label_drift import Drift, ledger_drift
 from .label_sync import LabelPlan, apply_labels
 
@@ -46,6 +47,10 @@ class LabelSetProvider(ThingSpaceProvider):
 
     args_model: type[LabelsArgs] | Any = LabelsArgs
     kind = "UsageSegmentationLabels"
+    import_hint = (
+        "labels are write-only in ThingSpace, so there is nothing to read back; declare the labels in "
+        "the program (setting a label to the value it already holds changes nothing on the device)"
+    )
 
     def label_map(self, props: dict[str, Any]) -> dict[str, str]:
         """The labels the inputs declare, keyed ``<eid>/<name>``."""
@@ -113,10 +118,27 @@ class LabelSetProvider(ThingSpaceProvider):
         old_map, new_map = self.label_map(olds), self.label_map(inputs)
         plan = LabelPlan.between(old_map, new_map)
         if plan.remove or plan.set:
-            change = apply_labels(self, self.kind, inputs["account_name"], plan, id_)
+            try:
+                change = apply_labels(self, self.kind, inputs["account_name"], plan, id_)
+            except DeviceFailuresError as exc:
+                if exc.done is not None:
+                    exc.outs = self.partial(inputs, olds, plan, exc.done)
+                raise
         else:
             change = LabelsState(request_ids=list(olds.get("request_ids") or []))
         return UpdateResult({**inputs, **merge_state(new_map, olds, change, plan.set)})
+
+    def partial(
+        self, inputs: dict[str, Any], olds: dict[str, Any], plan: LabelPlan, done: tuple[frozenset[str], ...]
+    ) -> dict[str, Any]:
+        """The outputs of a failed update: the old labels with the confirmed removals and sets applied."""
+        removed, put = done
+        labels = {k: v for k, v in self.label_map(olds).items() if k not in removed}
+        labels.update({k: plan.set[k] for k in put})
+        results = {k: v for k, v in (olds.get("results") or {}).items() if k in labels and k not in plan.set}
+        results.update(dict.fromkeys(put, "Success"))
+        partial = {**self.with_labels(inputs, labels), "request_ids": list(olds.get("request_ids") or [])}
+        return {**partial, "results": results, "verified": bool(labels) and len(results) == len(labels)}
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Remove every label this resource set."""

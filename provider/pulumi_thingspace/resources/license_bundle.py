@@ -12,7 +12,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from ..models.bundles import LicenseBundleArgs
 from ..models.compact import parse_imeis
 from ..models.resources import LicenseArgs, LicenseState
-from .base import ThingSpaceResource, own
+from .base import ThingSpaceProvider, ThingSpaceResource, own
 from .bundle import BundleForm, check_bundle, diff_bundle, recorded_inputs, reset_text
 from .licenses import LicenseProvider
 
@@ -58,6 +58,11 @@ class LicenseBundleProvider(LicenseProvider):
     """The ``FotaLicenseAssignment`` lifecycle on a canonical IMEI text."""
 
     kind = "FotaLicenseBundle"
+    import_hint = "import the IMEIs as a FotaLicenseAssignment instead"
+
+    def imported(self, id_: str) -> dict[str, Any]:
+        """Bundles are not imported: their set is a file the program owns."""
+        return ThingSpaceProvider.imported(self, id_)
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate every IMEI in one pass; store canonical text, hash, count and change summary."""

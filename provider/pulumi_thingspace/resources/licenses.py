@@ -13,7 +13,7 @@ from ..client.errors import ThingSpaceError
 from ..models.licenses import LicenseResponse
 from ..models.resources import LicenseArgs, LicenseState
 from . import license_undo
-from .base import ThingSpaceProvider, ThingSpaceResource, own
+from .base import ImportNotSupportedError, ThingSpaceProvider, ThingSpaceResource, own
 from .checking import check_inputs, diff_inputs
 from .claims import LICENSES
 from .failures import DeviceFailuresError
@@ -56,6 +56,17 @@ class LicenseProvider(ThingSpaceProvider):
         if failures:
             license_undo.undo_assignment(self, args, owner, license_undo.answers(state), failures=failures)
         return state
+
+    import_hint = "import id is `<account>/<imei>[,<imei>...]`, e.g. `0000123456-00001/351234567890123`"
+
+    def imported(self, id_: str) -> dict[str, Any]:
+        """``<account>/<imei>,<imei>...``: the IMEIs that hold a license become owned by the stack."""
+        account, _, imeis = id_.partition("/")
+        try:
+            args = LicenseArgs.model_validate({"account_name": account, "device_imeis": imeis.split(",")})
+        except ValueError as exc:
+            raise ImportNotSupportedError(f"{self.import_hint}: {exc}") from None
+        return {**args.checked(), "adopt": True, "owned_imeis": args.imeis()}
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Ask ThingSpace which IMEIs hold a license; a lost license disappears from state."""

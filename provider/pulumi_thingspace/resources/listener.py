@@ -10,7 +10,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from ..client import ApiError
 from ..errors import UserError
 from ..models.resources import ListenerArgs
-from .base import ThingSpaceProvider, ThingSpaceResource, own
+from .base import ImportNotSupportedError, ThingSpaceProvider, ThingSpaceResource, own
 from .checking import check_inputs, diff_inputs
 
 NOT_REGISTERED = "CallbackNotFound"
@@ -44,6 +44,15 @@ class ListenerProvider(ThingSpaceProvider):
         self._register(args)
         listener_id = f"{args.account_name}/{args.service_name}"
         return CreateResult(listener_id, {**args.checked(), "listener_id": listener_id})
+
+    import_hint = "import id is `<account>/<service>`, e.g. `0000123456-00001/CarrierService`"
+
+    def imported(self, id_: str) -> dict[str, Any]:
+        """``<account>/<service>``: read fills in the url and user; the password cannot be read back."""
+        account, _, service = id_.partition("/")
+        if not account or not service:
+            raise ImportNotSupportedError(self.import_hint)
+        return {"account_name": account, "service_name": service, "listener_id": id_}
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Find the service in the account's listeners; gone means the resource is gone."""

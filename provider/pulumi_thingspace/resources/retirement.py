@@ -14,7 +14,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from ..client.batching import DEVICES_PER_DELETE
 from ..models.devices import Device, DeviceId
 from ..models.resources import RetirementArgs
-from .base import ThingSpaceProvider, ThingSpaceResource, notify, own
+from .base import ImportNotSupportedError, ThingSpaceProvider, ThingSpaceResource, notify, own
 from .checking import check_inputs, diff_inputs
 from .failures import DeviceFailuresError
 
@@ -51,6 +51,24 @@ class RetirementProvider(ThingSpaceProvider):
         args = RetirementArgs.model_validate(own(props))
         retired = self._retire(args, args.device_keys())
         return CreateResult(uuid.uuid4().hex, {**args.checked(), "retired": retired})
+
+    import_hint = "import id is `<account>/<kind>:<id>[,<kind>:<id>...]` of devices already deleted"
+
+    def imported(self, id_: str) -> dict[str, Any]:
+        """``<account>/<kind>:<id>,...`` of devices already deleted; a device that exists fails the import."""
+        account, _, keys = id_.partition("/")
+        devices = [{"kind": k, "id": i} for k, _, i in (key.partition(":") for key in keys.split(","))]
+        try:
+            args = RetirementArgs.model_validate({"account_name": account, "devices": devices})
+        except ValueError as exc:
+            raise ImportNotSupportedError(f"{self.import_hint}: {exc}") from None
+        present = sorted(self._lookup(args.account_name, args.device_keys()))
+        if present:
+            raise ImportNotSupportedError(
+                f"{len(present)} of the devices exist in account {account}, and importing a retirement "
+                f"records devices that are already deleted: {', '.join(present)}"
+            )
+        return {**args.checked(), "retired": dict.fromkeys(args.device_keys(), "already_absent")}
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """A device that exists again leaves the state, so the next ``up`` retires it again."""

@@ -12,7 +12,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from ..models.bundles import RetirementBundleArgs
 from ..models.compact import parse_devices
 from ..models.resources import RetirementArgs
-from .base import ThingSpaceResource, notify, own
+from .base import ThingSpaceProvider, ThingSpaceResource, notify, own
 from .bundle import BundleForm, check_bundle, diff_bundle, line_delta, recorded_inputs, reset_text
 from .license_bundle import one_per_line
 from .retirement import DeviceArgs, RetirementProvider
@@ -37,6 +37,12 @@ def _counts(retired: dict[str, str]) -> dict[str, int]:
 
 
 class RetirementBundleProvider(RetirementProvider):
+    import_hint = "import the devices as a DeviceRetirement instead"
+
+    def imported(self, id_: str) -> dict[str, Any]:
+        """Bundles are not imported: their set is a file the program owns."""
+        return ThingSpaceProvider.imported(self, id_)
+
     """The ``DeviceRetirement`` lifecycle on a canonical ``<kind>:<id>`` text; delete touches nothing."""
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:

@@ -14,7 +14,7 @@ from typing import Any
 
 from pulumi.runtime.rpc import UNKNOWN as _UNKNOWN
 
-from .kinds import kind_of
+from .kinds import kind_of, snake_props
 
 UNKNOWN: str = _UNKNOWN
 """The sentinel a preview shows for a value known only after ``pulumi up``."""
@@ -127,9 +127,9 @@ def parse_step(raw: Any, path: str) -> Step:
         op=op,
         urn=urn,
         type=_string(type_, f"{path}.newState.type"),
-        old_inputs=_object(old.get("inputs"), f"{path}.oldState.inputs"),
-        old_outputs=_object(old.get("outputs"), f"{path}.oldState.outputs"),
-        new_inputs=_object(new.get("inputs"), f"{path}.newState.inputs"),
+        old_inputs=snake_props(type_, _object(old.get("inputs"), f"{path}.oldState.inputs")),
+        old_outputs=snake_props(type_, _object(old.get("outputs"), f"{path}.oldState.outputs")),
+        new_inputs=snake_props(type_, _object(new.get("inputs"), f"{path}.newState.inputs")),
         protect=bool(state.get("protect")),
         replace_reasons=tuple(reasons),
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
@@ -11,76 +10,29 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from ..config import SETTINGS
-from ..models.bundles import (
-    LabelBundleArgs,
-    LabelBundleState,
-    LicenseBundleArgs,
-    LicenseBundleState,
-    RetirementBundleArgs,
-    RetirementBundleState,
-)
 from ..models.devices import ValidDeviceId
 from ..models.identifiers import KIND_NAMES
 from ..models.labels import DeviceLabel
-from ..models.resources import (
-    LabelArgs,
-    LabelsArgs,
-    LabelsState,
-    LicenseArgs,
-    LicenseState,
-    ListenerArgs,
-    ListenerState,
-    ResourceArgs,
-    RetirementArgs,
-    RetirementState,
-)
-from ..resources import (
-    CallbackListener,
-    DeviceRetirement,
-    DeviceRetirementBundle,
-    FotaLicenseAssignment,
-    FotaLicenseBundle,
-    UsageSegmentationLabel,
-    UsageSegmentationLabelBundle,
-    UsageSegmentationLabels,
-)
+from ..models.resources import LabelArgs
+from ..resources.registry import RESOURCES, ResourceModels
 from .reference import render_reference, update_readme
-from .typemap import PACKAGE, ObjectType, TypeRegistry, extra, list_element, markdown, plain_default, token
+from .typemap import (
+    PACKAGE,
+    ObjectType,
+    TypeRegistry,
+    extra,
+    for_every_language,
+    list_element,
+    markdown,
+    plain_default,
+    prop_name,
+    token,
+)
 
 __all__ = ["RESOURCES", "ResourceModels", "build_schema", "dump", "render_reference", "update_readme"]
 
 DISTRIBUTION = "pulumi-thingspace"
 
-
-@dataclass(frozen=True)
-class ResourceModels:
-    """A resource class with the models of its inputs (args) and of its extra outputs (state)."""
-
-    cls: type[Any]
-    args: type[ResourceArgs]
-    state: type[BaseModel] | None = None
-
-    @property
-    def name(self) -> str:
-        """The class's type name, e.g. ``UsageSegmentationLabels``."""
-        return str(self.cls._resource_type_name).rsplit(":", 1)[1]
-
-    @property
-    def dynamic_token(self) -> str:
-        """The type token the Pulumi engine records, e.g. ``pulumi-python:dynamic/thingspace:...``."""
-        return f"pulumi-python:{self.cls._resource_type_name}"
-
-
-RESOURCES: tuple[ResourceModels, ...] = (
-    ResourceModels(UsageSegmentationLabels, LabelsArgs, LabelsState),
-    ResourceModels(UsageSegmentationLabel, LabelArgs, LabelsState),
-    ResourceModels(FotaLicenseAssignment, LicenseArgs, LicenseState),
-    ResourceModels(DeviceRetirement, RetirementArgs, RetirementState),
-    ResourceModels(CallbackListener, ListenerArgs, ListenerState),
-    ResourceModels(UsageSegmentationLabelBundle, LabelBundleArgs, LabelBundleState),
-    ResourceModels(FotaLicenseBundle, LicenseBundleArgs, LicenseBundleState),
-    ResourceModels(DeviceRetirementBundle, RetirementBundleArgs, RetirementBundleState),
-)
 
 # Element models of list inputs; the single-label inputs document the same three fields.
 OBJECT_TYPES: dict[type[BaseModel], ObjectType] = {
@@ -99,11 +51,17 @@ OBJECT_TYPES: dict[type[BaseModel], ObjectType] = {
 STORED_VALUE: dict[type[BaseModel], str] = {DeviceLabel: "string"}
 
 PACKAGE_NOTE = (
-    "The resources are Pulumi dynamic resources implemented in Python: this schema is their "
-    "machine-checkable contract (property names, types, required inputs, secrets, replacements), "
-    "not a build input for generated SDKs. Property names are the provider's own snake_case keys; "
-    "each resource's description gives the type token the engine records."
+    "The provider plugin `pulumi-resource-thingspace` serves this schema, so programs in every Pulumi "
+    "language use the resources (`thingspace:index:<Name>`); Python programs can also use the same "
+    "resources as dynamic resources from the `pulumi_thingspace` package."
 )
+
+LANGUAGE: dict[str, Any] = {
+    # Generated SDKs carry the schema's version (else 0.0.0, and `pulumi import` cannot load them).
+    "python": {"respectSchemaVersion": True, "packageName": "pulumi_thingspace_sdk"},
+    "nodejs": {"respectSchemaVersion": True, "packageName": "@pulumi-thingspace/thingspace"},
+}
+"""Per-language options; the Python SDK is named apart from this package, which holds the provider."""
 
 
 def _documented(field_name: str, field: FieldInfo) -> str:
@@ -136,39 +94,50 @@ def _stored(registry: TypeRegistry, field_name: str, field: FieldInfo) -> dict[s
     return {"type": "object", "additionalProperties": {"type": value}}
 
 
+def _field_names(res: ResourceModels) -> list[str]:
+    return [*res.args.model_fields, *(res.state.model_fields if res.state else {})]
+
+
 def _resource(registry: TypeRegistry, res: ResourceModels) -> dict[str, Any]:
     inputs: dict[str, Any] = {}
     outputs: dict[str, Any] = {}
     required_outputs: list[str] = []
+    names = _field_names(res)
     for name, field in res.args.model_fields.items():
-        description = _documented(name, field)
+        description = for_every_language(_documented(name, field), names)
         spec = registry.spec(field.annotation, name, description)
         spec["description"] = description
         default = plain_default(field)
         if default is not None:
             spec["default"] = default
-        inputs[name] = _flags(spec, field)
-        outputs[name] = _flags({**_stored(registry, name, field), "description": description}, field)
+        inputs[prop_name(name)] = _flags(spec, field)
+        outputs[prop_name(name)] = _flags(
+            {**_stored(registry, name, field), "description": description}, field
+        )
         if _always_present(field):
-            required_outputs.append(name)
+            required_outputs.append(prop_name(name))
     state_fields = res.state.model_fields if res.state else {}
     for name, field in state_fields.items():
-        description = _documented(name, field)
+        description = for_every_language(_documented(name, field), names)
         spec = registry.spec(field.annotation, name, description)
-        outputs[name] = _flags({**spec, "description": description}, field)
+        outputs[prop_name(name)] = _flags({**spec, "description": description}, field)
         if _always_present(field):
-            required_outputs.append(name)
-    description = markdown(res.cls.__doc__ or res.name)
+            required_outputs.append(prop_name(name))
+    description = for_every_language(markdown(res.cls.__doc__ or res.name), names)
+    python = (
+        f"Python programs can also use the dynamic resource class `pulumi_thingspace.{res.name}` "
+        f"(type token `{res.dynamic_token}`), which takes the same inputs in snake_case."
+    )
     return {
-        "description": f"{description}\n\nDynamic resource type token: `{res.dynamic_token}`.",
+        "description": f"{description}\n\n{python}",
         "inputProperties": inputs,
-        "requiredInputs": [n for n, f in res.args.model_fields.items() if f.is_required()],
+        "requiredInputs": [prop_name(n) for n, f in res.args.model_fields.items() if f.is_required()],
         "properties": outputs,
         "required": required_outputs,
     }
 
 
-def _config() -> dict[str, Any]:
+def _settings() -> dict[str, Any]:
     variables: dict[str, Any] = {}
     for s in SETTINGS:
         spec: dict[str, Any] = {
@@ -181,7 +150,19 @@ def _config() -> dict[str, Any]:
         if s.default is not None:
             spec["default"] = s.default
         variables[s.key] = spec
-    return {"variables": variables}
+    return variables
+
+
+def _provider() -> dict[str, Any]:
+    """The explicit provider: the same settings as stack config, so one program can hold two tenants."""
+    settings = _settings()
+    return {
+        "description": "The ThingSpace provider: the account credentials, API URL and callback sink "
+        "its resources use. Declare one per ThingSpace tenant and pass it to each resource as its "
+        "provider; resources without one use the stack's `thingspace:*` config.",
+        "inputProperties": settings,
+        "properties": settings,
+    }
 
 
 def build_schema() -> dict[str, Any]:
@@ -196,9 +177,11 @@ def build_schema() -> dict[str, Any]:
         "version": meta["Version"],
         "description": f"{meta['Summary']}.\n\n{PACKAGE_NOTE}",
         "keywords": [k.strip() for k in (meta["Keywords"] or "").split(",") if k.strip()],
-        "config": _config(),
+        "config": {"variables": _settings()},
+        "provider": _provider(),
         "types": registry.types,
         "resources": resources,
+        "language": LANGUAGE,
     }
     if licenses:
         schema["license"] = licenses[0]

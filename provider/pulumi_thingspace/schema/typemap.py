@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import inspect
+import re
 import types
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -38,6 +39,30 @@ def markdown(text: str) -> str:
 def camel(name: str) -> str:
     """``api_version`` -> ``ApiVersion``."""
     return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+
+
+def prop_name(name: str) -> str:
+    """``account_name`` -> ``accountName``: a field's property name in the schema and the plugin."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+_SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def for_every_language(text: str, names: Iterable[str] = ()) -> str:
+    """Docs text with Python spellings made language-neutral: snake_case names in code spans and the
+    field ``names`` anywhere else become camelCase; ``protect=True`` becomes the resource option."""
+    text = text.replace("`protect=True`", "the `protect` resource option")
+    known = set(names)
+    parts = re.split(r"(`[^`]*`)", text)
+    for i, part in enumerate(parts):
+        if part.startswith("`"):
+            if re.fullmatch(r"`[a-z][a-z0-9]*(?:_[a-z0-9]+)+`", part):
+                parts[i] = f"`{prop_name(part[1:-1])}`"
+        else:
+            parts[i] = _SNAKE.sub(lambda m: prop_name(m[0]) if m[0] in known else m[0], part)
+    return "".join(parts)
 
 
 def extra(field: FieldInfo) -> dict[str, Any]:
@@ -118,9 +143,11 @@ class TypeRegistry:
         properties: dict[str, Any] = {}
         for field_name, field in model.model_fields.items():
             prop = self.spec(field.annotation, field_name)
-            prop["description"] = field.description or docs[field_name]
-            properties[field_name] = prop
-        required = [n for n, f in model.model_fields.items() if f.is_required()]
+            prop["description"] = for_every_language(
+                field.description or docs[field_name], model.model_fields
+            )
+            properties[prop_name(field_name)] = prop
+        required = [prop_name(n) for n, f in model.model_fields.items() if f.is_required()]
         spec = {
             "type": "object",
             "description": description or markdown(model.__doc__ or name),

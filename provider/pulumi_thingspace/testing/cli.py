@@ -215,6 +215,14 @@ class PulumiWorkspace:
         flag = "--secret" if isinstance(value, Secret) else "--plaintext"
         self.run("config", "set", key, flag, stdin=text)
 
+    def install_plugin(self) -> None:
+        """Install the ThingSpace provider plugin of this Python into the workspace's private home, as a
+        user would: ``pulumi plugin install resource thingspace <version> --file <archive>``."""
+        from ..plugin.install import version, write_archive
+
+        archive = write_archive(self.dir.parent / "thingspace-plugin.tar.gz")
+        self.run("plugin", "install", "resource", "thingspace", version(), "--file", str(archive))
+
     def close(self) -> None:
         """Nothing to stop: every command has finished; the caller removes the work directory."""
 
