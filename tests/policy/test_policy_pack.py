@@ -81,7 +81,7 @@ def test_retirements_and_their_bundles_must_be_protected(kind: str) -> None:
 
 
 def test_protection_is_not_required_of_other_resources() -> None:
-    for kind in ("UsageSegmentationLabels", "FotaLicenseAssignmentBundle", "CallbackListener"):
+    for kind in ("UsageSegmentationLabels", "FotaLicenseBundle", "CallbackListener"):
         assert reported(pack.validate_protected, resource_args(kind, "x", {}, protect=False)) == []
 
 
@@ -92,7 +92,7 @@ def test_protection_is_not_required_of_other_resources() -> None:
         "UsageSegmentationLabel",
         "UsageSegmentationLabelBundle",
         "FotaLicenseAssignment",
-        "FotaLicenseAssignmentBundle",
+        "FotaLicenseBundle",
     ],
 )
 def test_labels_and_licenses_only_on_allowed_accounts(kind: str) -> None:
@@ -109,6 +109,22 @@ def test_labels_and_licenses_only_on_allowed_accounts(kind: str) -> None:
     assert (
         reported(pack.validate_accounts, resource_args(kind, "r", {"account_name": OTHER})) == []
     )  # no list
+
+
+def test_the_pack_judges_the_plugin_resources_by_their_camel_case_properties() -> None:
+    config = {"accounts": [ALLOWED]}
+    plugin = "thingspace:index:"
+    licenses = resource_args("", "r", {"accountName": OTHER}, config=config)
+    licenses.resource_type = plugin + "FotaLicenseAssignment"
+    assert reported(pack.validate_accounts, licenses) == [
+        f"FotaLicenseAssignment 'r' targets account {OTHER}, which is not in the allowed accounts "
+        f"({ALLOWED}; policy config accounts)"
+    ]
+    retirement = resource_args("", "q", {"devices": devices(101)}, protect=False)
+    retirement.resource_type = plugin + "DeviceRetirement"
+    assert reported(pack.validate_protected, retirement) != []
+    limit = reported(pack.validate_retirement_limit, stack_args([retirement]))
+    assert limit and "101" in limit[0]
 
 
 def test_allowed_accounts_rule_does_not_judge_retirements_or_listeners() -> None:

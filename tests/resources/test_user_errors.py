@@ -36,6 +36,7 @@ INTERNAL = {
     # The test harness and the real-CLI kit: errors for test authors, raised in their test process.
     "pulumi_thingspace.testing.cli.PulumiNotFoundError",
     "pulumi_thingspace.testing.cli.PulumiCommandError",
+    "pulumi_thingspace.testing.nodejs.NodeToolsNotFoundError",
     "pulumi_thingspace.testing.errors.HarnessError",
     "pulumi_thingspace.testing.errors.ProviderServerError",
     "pulumi_thingspace.testing.errors.CheckFailedError",

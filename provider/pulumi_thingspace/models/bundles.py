@@ -20,6 +20,7 @@ from .resources import (
     DeactivateTimeout,
     EtfWaiver,
     ResourceArgs,
+    python_input,
     require_waiver,
 )
 
@@ -39,6 +40,7 @@ class LabelBundleArgs(ResourceArgs):
         description="Labels as one text: a JSON array `[device_id, name, value]` per line, or CSV with "
         "the header `device_id,name,value`. Checked and stored sorted by `<eid>/<name>`, without "
         "duplicates, as JSON lines.",
+        json_schema_extra=python_input("str | Path | Sequence[LabelArgs | Mapping[str, Any]]", "labels_from"),
     )
 
 
@@ -49,6 +51,7 @@ class LicenseBundleArgs(ResourceArgs):
     device_imeis: str = Field(
         description="IMEIs (15 digits) that must hold a FOTA license, one per line. "
         "Checked and stored sorted, without duplicates.",
+        json_schema_extra=python_input("str | Sequence[str]", "one_per_line"),
     )
     api_version: ApiVersion = "v3"
     adopt: AdoptLicenses = False
@@ -61,6 +64,9 @@ class RetirementBundleArgs(ResourceArgs):
     devices: str = Field(
         description="Devices to delete from the account, one `<kind>:<id>` per line (kind eid, iccid, "
         "imei, ... in any letter case). Checked and stored sorted, kind in lower case, without duplicates.",
+        json_schema_extra=python_input(
+            "str | Sequence[DeviceArgs | Mapping[str, Any] | str]", "device_lines"
+        ),
     )
     deactivate_first: DeactivateFirst = False
     etf_waiver: EtfWaiver = None

@@ -19,6 +19,14 @@ from .identifiers import AccountName, Imei
 from .labels import DeviceLabel
 
 REPLACE: dict[str, Any] = {"replace": True}
+
+
+def python_input(type_: str, convert: str | None = None) -> dict[str, Any]:
+    """Field option: the type a Python program passes (inside ``pulumi.Input``) and the converter in
+    ``resources.inputs`` that makes it the provider's input; the generated dynamic classes use both."""
+    return {"python": {"type": type_, "convert": convert}}
+
+
 MAX_CONFLICTS = 10
 """Conflicting duplicate labels named one by one; the rest are counted."""
 SECRET_REPLACE: dict[str, Any] = {"replace": True, "secret": True}
@@ -89,6 +97,9 @@ class LabelsArgs(ResourceArgs):
         min_length=1,
         description="Labels to keep on devices: objects with device_id (EID), name (<= 20) "
         "and value (<= 50). Checked and stored as a map from `<eid>/<name>` to value.",
+        json_schema_extra=python_input(
+            "Sequence[pulumi.Input[LabelArgs | Mapping[str, Any]]]", "plain_labels"
+        ),
     )
 
     @model_validator(mode="after")
@@ -148,6 +159,7 @@ class LicenseArgs(ResourceArgs):
         min_length=1,
         description="IMEIs (15 digits) that must hold a FOTA license. "
         "Checked and stored as a map IMEI -> true.",
+        json_schema_extra=python_input("Sequence[pulumi.Input[str]]"),
     )
     api_version: ApiVersion = "v3"
     adopt: AdoptLicenses = False
@@ -179,6 +191,9 @@ class RetirementArgs(ResourceArgs):
         min_length=1,
         description="Devices to delete from the account: objects with kind (eid, iccid, imei, ...) and id. "
         "Checked and stored as a map `<kind>:<id>` -> true.",
+        json_schema_extra=python_input(
+            "Sequence[pulumi.Input[DeviceArgs | Mapping[str, Any]]]", "plain_devices"
+        ),
     )
     deactivate_first: DeactivateFirst = False
     etf_waiver: EtfWaiver = None

@@ -45,7 +45,7 @@ def error_text(error: BaseException) -> str:
     return f"{error}\n{''.join(traceback.format_exception(error))}"
 
 
-class ResourceInitFailed(Exception):
+class ResourceInitFailed(UserError):
     """A create or update that failed part-way, with the state the engine should record for it."""
 
     def __init__(

@@ -1,7 +1,7 @@
-"""The ThingSpace resources, one module each: five per-device forms and three compact bundles.
+"""The ThingSpace resources: five per-device forms and three compact bundles, declared in ``registry``.
 
-Each name is imported from its module on first use, so a provider process that serves one resource
-type imports that resource's module alone.
+The classes Python programs use are generated into ``classes`` (``make schema``); each lifecycle lives in
+its family's module (``labels``, ``licenses``, ...), which the provider process imports by itself.
 """
 
 from __future__ import annotations
@@ -11,26 +11,29 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from .label import UsageSegmentationLabel
-    from .label_bundle import UsageSegmentationLabelBundle
-    from .labels import LabelArgs, UsageSegmentationLabels
-    from .license_bundle import FotaLicenseBundle
-    from .licenses import FotaLicenseAssignment
-    from .listener import CallbackListener
-    from .retirement import DeviceArgs, DeviceRetirement
-    from .retirement_bundle import DeviceRetirementBundle
+    from .classes import (
+        CallbackListener,
+        DeviceRetirement,
+        DeviceRetirementBundle,
+        FotaLicenseAssignment,
+        FotaLicenseBundle,
+        UsageSegmentationLabel,
+        UsageSegmentationLabelBundle,
+        UsageSegmentationLabels,
+    )
+    from .inputs import DeviceArgs, LabelArgs
 
 _MODULES = {
-    "CallbackListener": ".listener",
-    "DeviceArgs": ".retirement",
-    "DeviceRetirement": ".retirement",
-    "DeviceRetirementBundle": ".retirement_bundle",
-    "FotaLicenseAssignment": ".licenses",
-    "FotaLicenseBundle": ".license_bundle",
-    "LabelArgs": ".labels",
-    "UsageSegmentationLabel": ".label",
-    "UsageSegmentationLabelBundle": ".label_bundle",
-    "UsageSegmentationLabels": ".labels",
+    "CallbackListener": ".classes",
+    "DeviceArgs": ".inputs",
+    "DeviceRetirement": ".classes",
+    "DeviceRetirementBundle": ".classes",
+    "FotaLicenseAssignment": ".classes",
+    "FotaLicenseBundle": ".classes",
+    "LabelArgs": ".inputs",
+    "UsageSegmentationLabel": ".classes",
+    "UsageSegmentationLabelBundle": ".classes",
+    "UsageSegmentationLabels": ".classes",
 }
 
 __all__ = [

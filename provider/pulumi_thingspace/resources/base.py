@@ -13,6 +13,7 @@ from pulumi.dynamic import ConfigureRequest, Resource, ResourceProvider
 from ..config import ProviderSettings
 from ..errors import UserError
 from . import engine, reporting
+from .registry import BY_NAME
 
 if TYPE_CHECKING:
     from ..client import ThingSpaceClient
@@ -159,6 +160,14 @@ class ThingSpaceResource(Resource):
         props: dict[str, Any],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        secrets = sorted(BY_NAME[type(self).__name__].secret_fields() & set(props))
+        if secrets:  # secret inputs stay secret in the state, whatever the program passed
+            props = {
+                k: pulumi.Output.secret(v) if k in secrets and v is not None else v for k, v in props.items()
+            }
+            opts = pulumi.ResourceOptions.merge(
+                opts, pulumi.ResourceOptions(additional_secret_outputs=secrets)
+            )
         pickler: Any = pickle._Pickler  # type: ignore[attr-defined]
         saved = (pickler._batch_setitems, pickler.save_dict)
         try:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pulumi
-
 from ..models.resources import LabelArgs as SingleLabelArgs
-from .base import ThingSpaceResource
 from .labels import LabelSetProvider
 
 
@@ -29,37 +26,10 @@ class SingleLabelProvider(LabelSetProvider):
         return {**rest, "value": labels[f"{props['device_id']}/{props['name']}"]} if labels else rest
 
 
-class UsageSegmentationLabel(ThingSpaceResource, module="thingspace", name="UsageSegmentationLabel"):
-    """One usage segmentation label on one device (EID).
+def __getattr__(name: str) -> Any:
+    # The resource classes are generated into .classes; this module's old names stay importable.
+    if name in ("UsageSegmentationLabel",):
+        from . import classes
 
-    ``pulumi refresh`` sees the label changed or removed outside Pulumi only through a callback sink's
-    label ledger (``thingspace:callbackResultsUrl``); without a sink, refresh returns the recorded label.
-    """
-
-    account_name: pulumi.Output[str]
-    device_id: pulumi.Output[str]
-    name: pulumi.Output[str]
-    value: pulumi.Output[str]
-    request_ids: pulumi.Output[list[str]]
-    results: pulumi.Output[dict[str, str]]
-    verified: pulumi.Output[bool]
-
-    def __init__(
-        self,
-        resource_name: str,
-        account_name: pulumi.Input[str],
-        device_id: pulumi.Input[str],
-        name: pulumi.Input[str],
-        value: pulumi.Input[str],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        props = {
-            "account_name": account_name,
-            "device_id": device_id,
-            "name": name,
-            "value": value,
-            "request_ids": None,
-            "results": None,
-            "verified": None,
-        }
-        super().__init__(SingleLabelProvider(), resource_name, props, opts)
+        return getattr(classes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

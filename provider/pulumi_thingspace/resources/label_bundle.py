@@ -6,20 +6,18 @@ import json
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
-from pathlib import Path, PurePath
 from typing import Any
 
-import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..models.bundles import LabelBundleArgs
-from ..models.compact import label_key, label_text, parse_labels
-from .base import ThingSpaceProvider, ThingSpaceResource, own
+from ..models.compact import label_key, parse_labels
+from .base import ThingSpaceProvider, own
 from .bundle import BundleForm, check_bundle, diff_bundle, line_delta, recorded_inputs, reset_text
 from .conflicts import check_declared
 from .label_drift import ledger_drift
 from .label_sync import LabelPlan, apply_labels
-from .labels import LabelArgs, LabelSetProvider
+from .labels import LabelSetProvider
 
 FORM = BundleForm("labels", parse_labels, "label_count", key_of=label_key)
 KIND = "UsageSegmentationLabelBundle"
@@ -123,58 +121,10 @@ class LabelBundleProvider(ThingSpaceProvider):
             apply_labels(self, KIND, props["account_name"], plan, id_)
 
 
-def labels_from(labels: Any) -> Any:
-    """Label text from ``LabelArgs`` or dicts (in the given order) or a file path; Outputs alike."""
-    if isinstance(labels, pulumi.Output):
-        return labels.apply(labels_from)
-    if isinstance(labels, str):
-        return labels
-    if isinstance(labels, PurePath):
-        return Path(labels).read_text(encoding="utf-8")
-    rows = []
-    for item in labels:
-        if isinstance(item, LabelArgs):
-            rows.append((item.device_id, item.name, item.value))
-        else:
-            rows.append((item.get("device_id"), item.get("name"), item.get("value")))
-    return label_text(rows)
+def __getattr__(name: str) -> Any:
+    # The resource classes are generated into .classes; this module's old names stay importable.
+    if name in ("UsageSegmentationLabelBundle",):
+        from . import classes
 
-
-class UsageSegmentationLabelBundle(
-    ThingSpaceResource, module="thingspace", name="UsageSegmentationLabelBundle"
-):
-    """Usage segmentation labels for a large fleet, passed to Pulumi as one canonical text.
-
-    Same lifecycle as ``UsageSegmentationLabels`` (updates send only the difference), but the set
-    crosses the engine as one string and diff compares its SHA-256, so previews stay fast at 100,000
-    labels. A preview shows changed labels as changed lines and ``change_summary``. ``labels`` is a list
-    of label objects, text (JSON lines or CSV with the header ``device_id,name,value``) or a
-    ``pathlib.Path`` to such a file (line numbers in errors are the file's).
-
-    ``pulumi refresh`` sees labels changed outside Pulumi only through a callback sink's label ledger
-    (``thingspace:callbackResultsUrl``); without a sink, refresh returns the recorded labels.
-    """
-
-    account_name: pulumi.Output[str]
-    labels: pulumi.Output[str]
-    label_count: pulumi.Output[int]
-    labels_sha256: pulumi.Output[str]
-    request_ids: pulumi.Output[list[str]]
-    verified: pulumi.Output[bool]
-
-    def __init__(
-        self,
-        resource_name: str,
-        account_name: pulumi.Input[str],
-        labels: pulumi.Input[str | Path | Sequence[LabelArgs | Mapping[str, Any]]],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        props = {
-            "account_name": account_name,
-            "labels": labels_from(labels),
-            "label_count": None,
-            "labels_sha256": None,
-            "request_ids": None,
-            "verified": None,
-        }
-        super().__init__(LabelBundleProvider(), resource_name, props, opts)
+        return getattr(classes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

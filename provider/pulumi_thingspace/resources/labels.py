@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..models.resources import LabelsArgs, LabelsState
-from .base import ThingSpaceProvider, ThingSpaceResource, own
+from .base import ThingSpaceProvider, own
 from .checking import check_inputs, contains_unknown, diff_inputs
 from .conflicts import check_declared
 from .failures import DeviceFailuresError
 from .label_drift import Drift, ledger_drift
 from .label_sync import LabelPlan, apply_labels
-
-
-@dataclass(frozen=True)
-class LabelArgs:
-    """One label on one device; a plain dict with the same keys is accepted too."""
-
-    device_id: str
-    name: str
-    value: str
 
 
 def merge_state(
@@ -147,41 +136,10 @@ class LabelSetProvider(ThingSpaceProvider):
             apply_labels(self, self.kind, props["account_name"], LabelPlan(labels, {}), id_)
 
 
-def plain_labels(labels: Any) -> Any:
-    """Turn ``LabelArgs`` instances into dicts, inside plain lists or Outputs alike."""
-    if isinstance(labels, pulumi.Output):
-        return labels.apply(plain_labels)
-    if isinstance(labels, Sequence) and not isinstance(labels, str):
-        return [asdict(item) if isinstance(item, LabelArgs) else item for item in labels]
-    return labels
+def __getattr__(name: str) -> Any:
+    # The resource classes are generated into .classes; this module's old names stay importable.
+    if name in ("UsageSegmentationLabels",):
+        from . import classes
 
-
-class UsageSegmentationLabels(ThingSpaceResource, module="thingspace", name="UsageSegmentationLabels"):
-    """Usage segmentation labels on devices, managed as one set keyed by (device EID, label name).
-
-    Labels are write-only in ThingSpace: ``pulumi refresh`` sees labels changed outside Pulumi only
-    through a callback sink's label ledger (``thingspace:callbackResultsUrl``), which records every
-    label result reported on the account; without a sink, refresh returns the recorded labels.
-    """
-
-    account_name: pulumi.Output[str]
-    labels: pulumi.Output[dict[str, str]]
-    request_ids: pulumi.Output[list[str]]
-    results: pulumi.Output[dict[str, str]]
-    verified: pulumi.Output[bool]
-
-    def __init__(
-        self,
-        resource_name: str,
-        account_name: pulumi.Input[str],
-        labels: pulumi.Input[Sequence[pulumi.Input[LabelArgs | Mapping[str, Any]]]],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        props = {
-            "account_name": account_name,
-            "labels": plain_labels(labels),
-            "request_ids": None,
-            "results": None,
-            "verified": None,
-        }
-        super().__init__(LabelSetProvider(), resource_name, props, opts)
+        return getattr(classes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

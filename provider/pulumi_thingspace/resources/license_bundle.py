@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from typing import Any
 
-import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..models.bundles import LicenseBundleArgs
 from ..models.compact import parse_imeis
 from ..models.resources import LicenseArgs, LicenseState
-from .base import ThingSpaceProvider, ThingSpaceResource, own
+from .base import ThingSpaceProvider, own
 from .bundle import BundleForm, check_bundle, diff_bundle, recorded_inputs, reset_text
 from .licenses import LicenseProvider
 
@@ -102,47 +100,10 @@ class LicenseBundleProvider(LicenseProvider):
         self.remove_owned(_args(props, []), _state(props).owned_imeis, id_)
 
 
-class FotaLicenseBundle(ThingSpaceResource, module="thingspace", name="FotaLicenseBundle"):
-    """FOTA firmware licenses for a large IMEI set, passed to Pulumi as one text (one IMEI per line).
+def __getattr__(name: str) -> Any:
+    # The resource classes are generated into .classes; this module's old names stay importable.
+    if name in ("FotaLicenseBundle",):
+        from . import classes
 
-    Same lifecycle as ``FotaLicenseAssignment``; diff compares the set's SHA-256 and a preview shows
-    added and dropped IMEIs as changed lines and in ``change_summary``.
-    """
-
-    account_name: pulumi.Output[str]
-    device_imeis: pulumi.Output[str]
-    api_version: pulumi.Output[str]
-    adopt: pulumi.Output[bool]
-    imei_count: pulumi.Output[int]
-    device_imeis_sha256: pulumi.Output[str]
-    unowned_imeis: pulumi.Output[list[str]]
-    lic_count: pulumi.Output[int]
-    lic_used_count: pulumi.Output[int]
-
-    def __init__(
-        self,
-        resource_name: str,
-        account_name: pulumi.Input[str],
-        device_imeis: pulumi.Input[str | Sequence[str]],
-        api_version: pulumi.Input[str] = "v3",
-        adopt: pulumi.Input[bool] = False,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        props = {
-            "account_name": account_name,
-            "device_imeis": one_per_line(device_imeis),
-            "api_version": api_version,
-            "adopt": adopt,
-            **dict.fromkeys(("imei_count", "device_imeis_sha256", "unowned_imeis", "lic_count")),
-            "lic_used_count": None,
-        }
-        super().__init__(LicenseBundleProvider(), resource_name, props, opts)
-
-
-def one_per_line(items: Any) -> Any:
-    """A list of identifiers as text with one per line (text and Outputs pass through)."""
-    if isinstance(items, pulumi.Output):
-        return items.apply(one_per_line)
-    if isinstance(items, str):
-        return items
-    return "\n".join(map(str, items))
+        return getattr(classes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,14 +6,13 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..client.errors import ThingSpaceError
 from ..models.licenses import LicenseResponse
 from ..models.resources import LicenseArgs, LicenseState
 from . import license_undo
-from .base import ImportNotSupportedError, ThingSpaceProvider, ThingSpaceResource, own
+from .base import ImportNotSupportedError, ThingSpaceProvider, own
 from .checking import check_inputs, diff_inputs
 from .claims import LICENSES
 from .failures import DeviceFailuresError
@@ -167,38 +166,10 @@ class LicenseProvider(ThingSpaceProvider):
         return state
 
 
-class FotaLicenseAssignment(ThingSpaceResource, module="thingspace", name="FotaLicenseAssignment"):
-    """FOTA firmware licenses assigned to devices by IMEI (v3 by default, v1 on request).
+def __getattr__(name: str) -> Any:
+    # The resource classes are generated into .classes; this module's old names stay importable.
+    if name in ("FotaLicenseAssignment",):
+        from . import classes
 
-    ``pulumi refresh`` reads which IMEIs still hold a license; the next ``up`` restores lost ones.
-    """
-
-    account_name: pulumi.Output[str]
-    device_imeis: pulumi.Output[dict[str, bool]]
-    api_version: pulumi.Output[str]
-    adopt: pulumi.Output[bool]
-    owned_imeis: pulumi.Output[list[str]]
-    lic_count: pulumi.Output[int]
-    lic_used_count: pulumi.Output[int]
-    device_status: pulumi.Output[dict[str, dict[str, str]]]
-
-    def __init__(
-        self,
-        resource_name: str,
-        account_name: pulumi.Input[str],
-        device_imeis: pulumi.Input[Sequence[pulumi.Input[str]]],
-        api_version: pulumi.Input[str] = "v3",
-        adopt: pulumi.Input[bool] = False,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        props = {
-            "account_name": account_name,
-            "device_imeis": device_imeis,
-            "api_version": api_version,
-            "adopt": adopt,
-            "owned_imeis": None,
-            "lic_count": None,
-            "lic_used_count": None,
-            "device_status": None,
-        }
-        super().__init__(LicenseProvider(), resource_name, props, opts)
+        return getattr(classes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..client import ApiError
 from ..errors import UserError
 from ..models.resources import ListenerArgs
-from .base import ImportNotSupportedError, ThingSpaceProvider, ThingSpaceResource, own
+from .base import ImportNotSupportedError, ThingSpaceProvider, own
 from .checking import check_inputs, diff_inputs
 
 NOT_REGISTERED = "CallbackNotFound"
@@ -90,41 +89,10 @@ class ListenerProvider(ThingSpaceProvider):
         )
 
 
-class CallbackListener(ThingSpaceResource, module="thingspace", name="CallbackListener"):
-    """A callback listener (CarrierService by default) registered for an account.
+def __getattr__(name: str) -> Any:
+    # The resource classes are generated into .classes; this module's old names stay importable.
+    if name in ("CallbackListener",):
+        from . import classes
 
-    Register it before label changes (``depends_on``): ThingSpace reports label results only there.
-    """
-
-    account_name: pulumi.Output[str]
-    url: pulumi.Output[str]
-    username: pulumi.Output[str]
-    password: pulumi.Output[str]
-    service_name: pulumi.Output[str]
-    adopt: pulumi.Output[bool]
-    listener_id: pulumi.Output[str]
-
-    def __init__(
-        self,
-        resource_name: str,
-        account_name: pulumi.Input[str],
-        url: pulumi.Input[str],
-        username: pulumi.Input[str] | None = None,
-        password: pulumi.Input[str] | None = None,
-        service_name: pulumi.Input[str] = "CarrierService",
-        adopt: pulumi.Input[bool] = False,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        opts = pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(additional_secret_outputs=["password"])
-        )
-        props = {
-            "account_name": account_name,
-            "url": url,
-            "username": username,
-            "password": pulumi.Output.secret(password) if password is not None else None,
-            "service_name": service_name,
-            "adopt": adopt,
-            "listener_id": None,
-        }
-        super().__init__(ListenerProvider(), resource_name, props, opts)
+        return getattr(classes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -53,9 +53,12 @@ class ResourceModels:
     args: type[ResourceArgs]
     state: type[BaseModel] | None
     module: str
-    """The module under ``pulumi_thingspace.resources`` that holds the class and its provider."""
+    """The module under ``pulumi_thingspace.resources`` that holds the lifecycle."""
     provider_class: str
     """The lifecycle (a ``ThingSpaceProvider``) in ``module``."""
+    doc: str
+    """What the resource manages and how refresh and import see it (the class docstring, the schema's
+    description and the reference page)."""
 
     @property
     def token(self) -> str:
@@ -72,8 +75,10 @@ class ResourceModels:
 
     @property
     def cls(self) -> type[Any]:
-        """The dynamic resource class Python programs use."""
-        return getattr(self._module(), self.name)  # type: ignore[no-any-return]
+        """The dynamic resource class Python programs use (generated into ``classes``)."""
+        from . import classes
+
+        return getattr(classes, self.name)  # type: ignore[no-any-return]
 
     def provider(self) -> ThingSpaceProvider:
         """A new instance of the resource's lifecycle."""
@@ -90,16 +95,105 @@ def _extra(field: Any) -> dict[str, Any]:
     return field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
 
 
+USAGESEGMENTATIONLABELS_DOC = """
+Usage segmentation labels on devices, managed as one set keyed by (device EID, label name).
+
+Labels are write-only in ThingSpace: ``pulumi refresh`` sees labels changed outside Pulumi only
+through a callback sink's label ledger (``thingspace:callbackResultsUrl``), which records every
+label result reported on the account; without a sink, refresh returns the recorded labels."""
+
+USAGESEGMENTATIONLABEL_DOC = """
+One usage segmentation label on one device (EID).
+
+``pulumi refresh`` sees the label changed or removed outside Pulumi only through a callback sink's
+label ledger (``thingspace:callbackResultsUrl``); without a sink, refresh returns the recorded label."""
+
+FOTALICENSEASSIGNMENT_DOC = """
+FOTA firmware licenses assigned to devices by IMEI (v3 by default, v1 on request).
+
+``pulumi refresh`` reads which IMEIs still hold a license; the next ``up`` restores lost ones."""
+
+DEVICERETIREMENT_DOC = """
+Devices deleted from a ThingSpace account. DESTRUCTIVE on create: use ``protect=True``.
+
+Deleting the resource never restores devices. ``pulumi refresh`` reports devices that exist again."""
+
+CALLBACKLISTENER_DOC = """
+A callback listener (CarrierService by default) registered for an account.
+
+Register it before label changes (``depends_on``): ThingSpace reports label results only there."""
+
+USAGESEGMENTATIONLABELBUNDLE_DOC = """
+Usage segmentation labels for a large fleet, passed to Pulumi as one canonical text.
+
+Same lifecycle as ``UsageSegmentationLabels`` (updates send only the difference), but the set
+crosses the engine as one string and diff compares its SHA-256, so previews stay fast at 100,000
+labels. A preview shows changed labels as changed lines and ``change_summary``. ``labels`` is a list
+of label objects, text (JSON lines or CSV with the header ``device_id,name,value``) or a
+``pathlib.Path`` to such a file (line numbers in errors are the file's).
+
+``pulumi refresh`` sees labels changed outside Pulumi only through a callback sink's label ledger
+(``thingspace:callbackResultsUrl``); without a sink, refresh returns the recorded labels."""
+
+FOTALICENSEBUNDLE_DOC = """
+FOTA firmware licenses for a large IMEI set, passed to Pulumi as one text (one IMEI per line).
+
+Same lifecycle as ``FotaLicenseAssignment``; diff compares the set's SHA-256 and a preview shows
+added and dropped IMEIs as changed lines and in ``change_summary``."""
+
+DEVICERETIREMENTBUNDLE_DOC = """
+Devices deleted from an account, for large sets: one ``<kind>:<id>`` per line. DESTRUCTIVE.
+
+Same lifecycle as ``DeviceRetirement`` (use ``protect=True``; deleting the resource never restores
+devices); diff compares the set's SHA-256 and a preview lists added devices in ``change_summary``."""
+
+
 RESOURCES: tuple[ResourceModels, ...] = (
-    ResourceModels("UsageSegmentationLabels", LABELS, LabelsArgs, LabelsState, "labels", "LabelSetProvider"),
-    ResourceModels("UsageSegmentationLabel", LABELS, LabelArgs, LabelsState, "label", "SingleLabelProvider"),
     ResourceModels(
-        "FotaLicenseAssignment", LICENSES, LicenseArgs, LicenseState, "licenses", "LicenseProvider"
+        "UsageSegmentationLabels",
+        LABELS,
+        LabelsArgs,
+        LabelsState,
+        "labels",
+        "LabelSetProvider",
+        USAGESEGMENTATIONLABELS_DOC,
     ),
     ResourceModels(
-        "DeviceRetirement", RETIREMENT, RetirementArgs, RetirementState, "retirement", "RetirementProvider"
+        "UsageSegmentationLabel",
+        LABELS,
+        LabelArgs,
+        LabelsState,
+        "label",
+        "SingleLabelProvider",
+        USAGESEGMENTATIONLABEL_DOC,
     ),
-    ResourceModels("CallbackListener", LISTENER, ListenerArgs, ListenerState, "listener", "ListenerProvider"),
+    ResourceModels(
+        "FotaLicenseAssignment",
+        LICENSES,
+        LicenseArgs,
+        LicenseState,
+        "licenses",
+        "LicenseProvider",
+        FOTALICENSEASSIGNMENT_DOC,
+    ),
+    ResourceModels(
+        "DeviceRetirement",
+        RETIREMENT,
+        RetirementArgs,
+        RetirementState,
+        "retirement",
+        "RetirementProvider",
+        DEVICERETIREMENT_DOC,
+    ),
+    ResourceModels(
+        "CallbackListener",
+        LISTENER,
+        ListenerArgs,
+        ListenerState,
+        "listener",
+        "ListenerProvider",
+        CALLBACKLISTENER_DOC,
+    ),
     ResourceModels(
         "UsageSegmentationLabelBundle",
         LABELS,
@@ -107,6 +201,7 @@ RESOURCES: tuple[ResourceModels, ...] = (
         LabelBundleState,
         "label_bundle",
         "LabelBundleProvider",
+        USAGESEGMENTATIONLABELBUNDLE_DOC,
     ),
     ResourceModels(
         "FotaLicenseBundle",
@@ -115,6 +210,7 @@ RESOURCES: tuple[ResourceModels, ...] = (
         LicenseBundleState,
         "license_bundle",
         "LicenseBundleProvider",
+        FOTALICENSEBUNDLE_DOC,
     ),
     ResourceModels(
         "DeviceRetirementBundle",
@@ -123,6 +219,7 @@ RESOURCES: tuple[ResourceModels, ...] = (
         RetirementBundleState,
         "retirement_bundle",
         "RetirementBundleProvider",
+        DEVICERETIREMENTBUNDLE_DOC,
     ),
 )
 

@@ -4,30 +4,20 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
 from typing import Any
 
-import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..client.batching import DEVICES_PER_DELETE
 from ..models.devices import Device, DeviceId
 from ..models.resources import RetirementArgs
-from .base import ImportNotSupportedError, ThingSpaceProvider, ThingSpaceResource, notify, own
+from .base import ImportNotSupportedError, ThingSpaceProvider, notify, own
 from .checking import check_inputs, diff_inputs
 from .failures import DeviceFailuresError
 
 PER_DEVICE_LOOKUP_MAX = 25  # above this, one paged account listing is cheaper than one read per device
 GONE = "does not exist"
-
-
-@dataclass(frozen=True)
-class DeviceArgs:
-    """A device identifier; a plain dict ``{"kind": ..., "id": ...}`` is accepted too."""
-
-    kind: str
-    id: str
 
 
 def _device(key: str) -> DeviceId:
@@ -170,44 +160,10 @@ class RetirementProvider(ThingSpaceProvider):
         return {k: index[k] for k in keys if k in index}
 
 
-def plain_devices(devices: Any) -> Any:
-    """Turn ``DeviceArgs`` instances into dicts, inside plain lists or Outputs alike."""
-    if isinstance(devices, pulumi.Output):
-        return devices.apply(plain_devices)
-    if isinstance(devices, Sequence) and not isinstance(devices, str):
-        return [asdict(d) if isinstance(d, DeviceArgs) else d for d in devices]
-    return devices
+def __getattr__(name: str) -> Any:
+    # The resource classes are generated into .classes; this module's old names stay importable.
+    if name in ("DeviceRetirement",):
+        from . import classes
 
-
-class DeviceRetirement(ThingSpaceResource, module="thingspace", name="DeviceRetirement"):
-    """Devices deleted from a ThingSpace account. DESTRUCTIVE on create: use ``protect=True``.
-
-    Deleting the resource never restores devices. ``pulumi refresh`` reports devices that exist again.
-    """
-
-    account_name: pulumi.Output[str]
-    devices: pulumi.Output[dict[str, bool]]
-    deactivate_first: pulumi.Output[bool]
-    etf_waiver: pulumi.Output[bool]
-    deactivate_timeout_seconds: pulumi.Output[float]
-    retired: pulumi.Output[dict[str, str]]
-
-    def __init__(
-        self,
-        resource_name: str,
-        account_name: pulumi.Input[str],
-        devices: pulumi.Input[Sequence[pulumi.Input[DeviceArgs | Mapping[str, Any]]]],
-        deactivate_first: pulumi.Input[bool] = False,
-        etf_waiver: pulumi.Input[bool] | None = None,
-        deactivate_timeout_seconds: pulumi.Input[float] = 600.0,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        props = {
-            "account_name": account_name,
-            "devices": plain_devices(devices),
-            "deactivate_first": deactivate_first,
-            "etf_waiver": etf_waiver,
-            "deactivate_timeout_seconds": deactivate_timeout_seconds,
-            "retired": None,
-        }
-        super().__init__(RetirementProvider(), resource_name, props, opts)
+        return getattr(classes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
 from typing import Any
 
-import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..models.bundles import RetirementBundleArgs
 from ..models.compact import parse_devices
 from ..models.resources import RetirementArgs
-from .base import ThingSpaceProvider, ThingSpaceResource, notify, own
+from .base import ThingSpaceProvider, notify, own
 from .bundle import BundleForm, check_bundle, diff_bundle, line_delta, recorded_inputs, reset_text
-from .license_bundle import one_per_line
-from .retirement import DeviceArgs, RetirementProvider
+from .retirement import RetirementProvider
 
 FORM = BundleForm("devices", parse_devices, "device_count")
 
@@ -78,56 +75,10 @@ class RetirementBundleProvider(RetirementProvider):
         return UpdateResult({**inputs, **_counts(retired)})
 
 
-class DeviceRetirementBundle(ThingSpaceResource, module="thingspace", name="DeviceRetirementBundle"):
-    """Devices deleted from an account, for large sets: one ``<kind>:<id>`` per line. DESTRUCTIVE.
+def __getattr__(name: str) -> Any:
+    # The resource classes are generated into .classes; this module's old names stay importable.
+    if name in ("DeviceRetirementBundle",):
+        from . import classes
 
-    Same lifecycle as ``DeviceRetirement`` (use ``protect=True``; deleting the resource never restores
-    devices); diff compares the set's SHA-256 and a preview lists added devices in ``change_summary``.
-    """
-
-    account_name: pulumi.Output[str]
-    devices: pulumi.Output[str]
-    deactivate_first: pulumi.Output[bool]
-    etf_waiver: pulumi.Output[bool]
-    deactivate_timeout_seconds: pulumi.Output[float]
-    device_count: pulumi.Output[int]
-    devices_sha256: pulumi.Output[str]
-    deleted_count: pulumi.Output[int]
-    absent_count: pulumi.Output[int]
-
-    def __init__(
-        self,
-        resource_name: str,
-        account_name: pulumi.Input[str],
-        devices: pulumi.Input[str | Sequence[DeviceArgs | Mapping[str, Any] | str]],
-        deactivate_first: pulumi.Input[bool] = False,
-        etf_waiver: pulumi.Input[bool] | None = None,
-        deactivate_timeout_seconds: pulumi.Input[float] = 600.0,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        props = {
-            "account_name": account_name,
-            "devices": device_lines(devices),
-            "deactivate_first": deactivate_first,
-            "etf_waiver": etf_waiver,
-            "deactivate_timeout_seconds": deactivate_timeout_seconds,
-            **dict.fromkeys(("device_count", "devices_sha256", "deleted_count", "absent_count")),
-        }
-        super().__init__(RetirementBundleProvider(), resource_name, props, opts)
-
-
-def device_lines(devices: Any) -> Any:
-    """``DeviceArgs``, ``{kind, id}`` dicts or ``kind:id`` strings as text, one device per line."""
-    if isinstance(devices, pulumi.Output):
-        return devices.apply(device_lines)
-    if isinstance(devices, str):
-        return devices
-    lines = []
-    for d in devices:
-        if isinstance(d, DeviceArgs):
-            lines.append(f"{d.kind}:{d.id}")
-        elif isinstance(d, Mapping):
-            lines.append(f"{d.get('kind')}:{d.get('id')}")
-        else:
-            lines.append(str(d))
-    return one_per_line(lines)
+        return getattr(classes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .generate import build_schema, dump, render_reference, update_readme
+from .pyclasses import MODULE_PATH, render_classes
 
 SCHEMA_FILE = "schema.json"
 README_FILE = "README.md"
@@ -22,6 +23,7 @@ def expected_files(root: Path) -> dict[Path, str]:
     return {
         root / SCHEMA_FILE: dump(schema),
         readme: update_readme(current, render_reference(schema)),
+        root / MODULE_PATH: render_classes(),
     }
 
 
@@ -33,9 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Write (or with ``--check`` compare) the generated files; return the exit status."""
     parser = argparse.ArgumentParser(prog="python -m pulumi_thingspace.schema", description=__doc__)
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="repository root (default: cwd)")
-    parser.add_argument(
-        "--check", action="store_true", help="exit 1 if schema.json or README.md are not up to date"
-    )
+    parser.add_argument("--check", action="store_true", help="exit 1 if a generated file is not up to date")
     args = parser.parse_args(argv)
     root: Path = args.root
     if not (root / "pyproject.toml").exists():
@@ -53,9 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if stale:
             print(f"to update: {FIX_HINT}", file=sys.stderr)
             return 1
-        print("schema.json and README.md reference are up to date")
+        print("schema.json, the README reference and resources/classes.py are up to date")
         return 0
     for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(expected[path], encoding="utf-8")
         print(f"wrote {path}")
     return 0

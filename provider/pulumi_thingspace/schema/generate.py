@@ -95,7 +95,9 @@ def _stored(registry: TypeRegistry, field_name: str, field: FieldInfo) -> dict[s
 
 
 def _field_names(res: ResourceModels) -> list[str]:
-    return [*res.args.model_fields, *(res.state.model_fields if res.state else {})]
+    """Every field name a description may mention: the package's resource and element fields."""
+    names = {n for r in RESOURCES for m in (r.args, r.state) if m for n in m.model_fields}
+    return sorted(names | {n for model in OBJECT_TYPES for n in model.model_fields})
 
 
 def _resource(registry: TypeRegistry, res: ResourceModels) -> dict[str, Any]:
@@ -123,7 +125,7 @@ def _resource(registry: TypeRegistry, res: ResourceModels) -> dict[str, Any]:
         outputs[prop_name(name)] = _flags({**spec, "description": description}, field)
         if _always_present(field):
             required_outputs.append(prop_name(name))
-    description = for_every_language(markdown(res.cls.__doc__ or res.name), names)
+    description = for_every_language(markdown(res.doc), names)
     python = (
         f"Python programs can also use the dynamic resource class `pulumi_thingspace.{res.name}` "
         f"(type token `{res.dynamic_token}`), which takes the same inputs in snake_case."

@@ -12,6 +12,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from ..models.compact import CSV_HEADER
+
 PACKAGE = "thingspace"
 MODULE = "index"
 
@@ -50,16 +52,23 @@ def prop_name(name: str) -> str:
 _SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 
 
-def for_every_language(text: str, names: Iterable[str] = ()) -> str:
+VERBATIM = (",".join(CSV_HEADER),)
+"""Code spans users type as they are: the label bundle's CSV header."""
+
+
+def for_every_language(text: str, names: Iterable[str] = (), verbatim: Iterable[str] = VERBATIM) -> str:
     """Docs text with Python spellings made language-neutral: snake_case names in code spans and the
-    field ``names`` anywhere else become camelCase; ``protect=True`` becomes the resource option."""
+    field ``names`` anywhere else become camelCase (code spans in ``verbatim``, such as a file format's
+    header, stay as they are); ``protect=True`` becomes the resource option."""
     text = text.replace("`protect=True`", "the `protect` resource option")
-    known = set(names)
+    known, verbatim = set(names), set(verbatim)
     parts = re.split(r"(`[^`]*`)", text)
     for i, part in enumerate(parts):
         if part.startswith("`"):
             if re.fullmatch(r"`[a-z][a-z0-9]*(?:_[a-z0-9]+)+`", part):
                 parts[i] = f"`{prop_name(part[1:-1])}`"
+            elif part.strip("`") not in verbatim:  # e.g. `<account_name>/<service_name>`, `{device_id, ...}`
+                parts[i] = _SNAKE.sub(lambda m: prop_name(m[0]) if m[0] in known else m[0], part)
         else:
             parts[i] = _SNAKE.sub(lambda m: prop_name(m[0]) if m[0] in known else m[0], part)
     return "".join(parts)
@@ -150,7 +159,8 @@ class TypeRegistry:
         required = [prop_name(n) for n, f in model.model_fields.items() if f.is_required()]
         spec = {
             "type": "object",
-            "description": description or markdown(model.__doc__ or name),
+            "description": description
+            or for_every_language(markdown(model.__doc__ or name), model.model_fields),
             "properties": properties,
             "required": required,
         }
