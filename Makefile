@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lint typecheck unit schema demo bench clean pulumi pulumi-if-go
+.PHONY: install test lint typecheck unit schema demo demo-yaml bench clean pulumi pulumi-if-go
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ schema: install
 
 demo: install pulumi-if-go
 	$(BIN)/python -m pulumi_thingspace.demo
+
+# The same quickstart as a Pulumi YAML program, through the provider plugin (needs the Pulumi CLI).
+demo-yaml: install pulumi-if-go
+	$(BIN)/python -m pulumi_thingspace.demo --yaml
 
 bench: install
 	$(BIN)/python bench/run.py

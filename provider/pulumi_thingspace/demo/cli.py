@@ -9,6 +9,7 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from ..plugin.install import version as plugin_version
 from ..testing import HarnessError
 from ..testing.cli import PulumiNotFoundError, find_pulumi
 from .checks import Check, check_second_run, verify_destroyed, verify_state, write_requests
@@ -18,6 +19,9 @@ from .runs import DemoError, Runner, RunResult
 from .services import Services, running_services
 
 PROJECT = "quickstart"
+YAML_PROJECT = "quickstart-yaml"
+YAML_STATE_EXPORTS = {"labels": ("segments", "labels"), "labelRequestIds": ("segments", "requestIds")}
+"""Exports the checks read that the YAML quickstart does not declare: the ``segments`` resource's outputs."""
 HARNESS_NOTICE = (
     "Pulumi CLI not found: running the program through the offline harness "
     "(pulumi_thingspace.testing), not `pulumi up`"
@@ -38,35 +42,60 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="auto (default): the Pulumi CLI (on PATH or built by `make pulumi`), else the offline harness",
     )
     parser.add_argument("--project", type=Path, help="the quickstart project directory (found by default)")
+    parser.add_argument(
+        "--yaml",
+        action="store_true",
+        help=f"run examples/{YAML_PROJECT}, the Pulumi YAML program, through the thingspace provider "
+        "plugin (installed into the demo's own PULUMI_HOME); needs the Pulumi CLI",
+    )
     return parser.parse_args(argv)
 
 
-def find_project(given: Path | None) -> Path:
+def find_project(given: Path | None, yaml: bool = False) -> Path:
     """The quickstart directory: as given, under the working directory, or next to this source tree."""
+    name = YAML_PROJECT if yaml else PROJECT
     candidates = (
         [given]
         if given
-        else [Path.cwd() / "examples" / PROJECT, Path(__file__).resolve().parents[3] / "examples" / PROJECT]
+        else [Path.cwd() / "examples" / name, Path(__file__).resolve().parents[3] / "examples" / name]
     )
     for candidate in candidates:
-        if (candidate / "__main__.py").is_file() and (candidate / "Pulumi.yaml").is_file():
+        if (candidate / "Pulumi.yaml").is_file() and (yaml or (candidate / "__main__.py").is_file()):
             return candidate.resolve()
-    raise DemoError(f"no Pulumi project at {candidates[0]}; pass --project path/to/examples/{PROJECT}")
+    raise DemoError(f"no Pulumi project at {candidates[0]}; pass --project path/to/examples/{name}")
 
 
-def make_runner(engine: str, project_dir: Path, workdir: Path, services: Services) -> Runner:
-    """The real CLI when it can be had (on PATH or built by ``make pulumi``), else the harness."""
+def make_runner(
+    engine: str, project_dir: Path, workdir: Path, services: Services, yaml: bool = False
+) -> Runner:
+    """The real CLI when it can be had (on PATH or built by ``make pulumi``), else the harness.
+
+    The YAML program runs only under the CLI, with the provider plugin installed for it.
+    """
+    if yaml and engine == "harness":
+        raise DemoError("--yaml: the offline harness runs Python programs only; use the Pulumi CLI")
     if engine != "harness":
         try:
             cli = find_pulumi()
         except PulumiNotFoundError as exc:
-            if engine == "cli":
-                raise DemoError(f"--engine cli: {exc}") from None
+            if engine == "cli" or yaml:
+                raise DemoError(f"{'--yaml' if yaml else '--engine cli'}: {exc}") from None
             print(f"{HARNESS_NOTICE}\n  ({exc})")
             return HarnessRunner(project_dir, PROJECT, services.stack_config())
         print(f"Pulumi CLI {cli.version}: {cli.path}")
         print(f"  state: a file backend in {workdir}; no Pulumi account is used")
-        return CliRunner(cli, project_dir, workdir, services.stack_config())
+        if not yaml:
+            return CliRunner(cli, project_dir, workdir, services.stack_config())
+        runner = CliRunner(
+            cli,
+            project_dir,
+            workdir,
+            services.stack_config(),
+            plugin=True,
+            state_exports=YAML_STATE_EXPORTS,
+        )
+        print(f"  plugin: thingspace {plugin_version()}, installed by `pulumi plugin install` into {workdir}")
+        return runner
     print("--engine harness: running the program through the offline harness (pulumi_thingspace.testing)")
     return HarnessRunner(project_dir, PROJECT, services.stack_config())
 
@@ -99,13 +128,13 @@ def timed_up(
     return result, time.monotonic() - started, services.sim.state.request_counts()
 
 
-def run_demo(engine: str, project_dir: Path) -> list[Check]:
+def run_demo(engine: str, project_dir: Path, yaml: bool = False) -> list[Check]:
     """Start the services; preview, apply, prove, apply again, destroy; return every check."""
     with (
         tempfile.TemporaryDirectory(prefix="thingspace-demo-") as tmp,
         running_services(Path(tmp)) as services,
     ):
-        runner = make_runner(engine, project_dir, Path(tmp), services)
+        runner = make_runner(engine, project_dir, Path(tmp), services, yaml)
         print(f"ThingSpace simulator  {services.sim.url}  (demo fleet, account {services.account})")
         print(f"Callback sink         {services.sink.url}  (callbacks at {services.sink.callback_url})")
         try:
@@ -148,8 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.reconfigure(line_buffering=True)  # progress shows as it happens under make or a pipe
     started = time.monotonic()
     try:
-        project_dir = find_project(args.project)
-        checks = run_demo(args.engine, project_dir)
+        project_dir = find_project(args.project, args.yaml)
+        checks = run_demo(args.engine, project_dir, args.yaml)
     except (DemoError, HarnessError) as exc:
         print(f"\nFAIL: {exc}", file=sys.stderr)
         return 1

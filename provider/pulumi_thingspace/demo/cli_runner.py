@@ -43,14 +43,30 @@ def step_lines(output: str) -> list[str]:
 
 
 class CliRunner:
-    """``pulumi preview --diff``, ``pulumi up`` and ``pulumi destroy`` on a copy of the project."""
+    """``pulumi preview --diff``, ``pulumi up`` and ``pulumi destroy`` on a copy of the project.
+
+    ``plugin`` installs the ThingSpace provider plugin into the stack's private ``PULUMI_HOME`` first, as a
+    user does for a program in another language than Python (``pulumi plugin install``).
+    ``state_exports`` names exports the program does not declare, each read from a resource's outputs
+    in the stack's state: ``{"labels": ("segments", "labels")}``.
+    """
 
     def __init__(
-        self, cli: PulumiCli, project_dir: Path, workdir: Path, config: Mapping[str, Any], stack: str = "demo"
+        self,
+        cli: PulumiCli,
+        project_dir: Path,
+        workdir: Path,
+        config: Mapping[str, Any],
+        stack: str = "demo",
+        plugin: bool = False,
+        state_exports: Mapping[str, tuple[str, str]] | None = None,
     ) -> None:
         self.description = f"`pulumi` {cli.version} ({cli.path}), file backend in a temporary directory"
+        self.state_exports = dict(state_exports or {})
         try:
             self.ws = PulumiWorkspace(cli, project_dir, workdir, config=config, stack=stack)
+            if plugin:
+                self.ws.install_plugin()
         except PulumiCommandError as exc:
             raise DemoError(f"could not create the demo stack: {exc}") from None
 
@@ -70,12 +86,29 @@ class CliRunner:
         proc = self._run(*args, *(["--expect-no-changes"] if expect_no_changes else []))
         block = resources_block(proc.stdout)
         outputs = self._run("stack", "output", "--json", "--show-secrets")
+        exports: dict[str, Any] = json.loads(outputs.stdout or "{}")
+        exports.update({k: v for k, v in self.recorded_exports().items() if k not in exports})
         return RunResult(
             lines=step_lines(proc.stdout),
             summary=", ".join(block) or "no summary printed",
             changed=any(not line.endswith("unchanged") for line in block),
-            exports=json.loads(outputs.stdout or "{}"),
+            exports=exports,
         )
+
+    def recorded_exports(self) -> dict[str, Any]:
+        """The ``state_exports`` values, read from ``pulumi stack export``."""
+        if not self.state_exports:
+            return {}
+        state = json.loads(self._run("stack", "export").stdout)
+        outputs = {
+            res["urn"].rsplit("::", 1)[1]: res.get("outputs", {})
+            for res in state["deployment"].get("resources", [])
+        }
+        return {
+            export: outputs[name][prop]
+            for export, (name, prop) in self.state_exports.items()
+            if prop in outputs.get(name, {})
+        }
 
     def destroy(self) -> RunResult:
         """``pulumi destroy --yes --exclude-protected``: a protected resource stays, as it must."""

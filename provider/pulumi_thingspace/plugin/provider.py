@@ -187,10 +187,13 @@ class ThingSpacePlugin(rpc.Provider):
         result = await self._run(request.urn, read)
         if not result.id:
             return rpc.ReadResponse()  # gone: the engine drops it, or says an import found nothing
+        inputs = result.inputs or {}
+        if not props:  # an import: the inputs as the schema declares them, for the code the CLI generates
+            inputs = res.args.model_validate(inputs).model_dump(mode="json", exclude_none=True)
         return rpc.ReadResponse(
             resource_id=result.id,
             properties=names.outputs(result.outs or {}, secret),
-            inputs=names.outputs(result.inputs or {}, secret),
+            inputs=names.outputs(inputs, secret),
         )
 
     async def update(self, request: rpc.UpdateRequest) -> rpc.UpdateResponse:

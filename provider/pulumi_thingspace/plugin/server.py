@@ -103,6 +103,18 @@ class ThingSpaceServicer(server.ProviderServicer):
 for _name in GUARDED:
     setattr(ThingSpaceServicer, _name, _guarded(_name))
 
+_read = ThingSpaceServicer.Read
+
+
+async def _read_or_nothing(self: ThingSpaceServicer, request: Any, context: grpc.aio.ServicerContext) -> Any:
+    """``Read``; what was not found goes back without properties, the only answer the engine reads as
+    "does not exist" for an import (the SDK's server always sends a properties struct)."""
+    response = await _read(self, request, context)
+    return response if response.id else provider_pb2.ReadResponse()
+
+
+ThingSpaceServicer.Read = _read_or_nothing  # type: ignore[method-assign]
+
 
 def serve(version: str, provider: Any, argv: list[str] | None = None) -> None:
     """Serve ``provider`` to the engine whose address is the first argument; print the port first."""

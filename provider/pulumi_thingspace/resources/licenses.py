@@ -64,7 +64,7 @@ class LicenseProvider(ThingSpaceProvider):
         try:
             args = LicenseArgs.model_validate({"account_name": account, "device_imeis": imeis.split(",")})
         except ValueError as exc:
-            raise ImportNotSupportedError(f"{self.import_hint}: {exc}") from None
+            raise ImportNotSupportedError(f"cannot be imported: {self.import_hint}: {exc}") from None
         return {**args.checked(), "adopt": True, "owned_imeis": args.imeis()}
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:

@@ -50,7 +50,7 @@ class ListenerProvider(ThingSpaceProvider):
         """``<account>/<service>``: read fills in the url and user; the password cannot be read back."""
         account, _, service = id_.partition("/")
         if not account or not service:
-            raise ImportNotSupportedError(self.import_hint)
+            raise ImportNotSupportedError(f"cannot be imported: {self.import_hint}")
         return {"account_name": account, "service_name": service, "listener_id": id_}
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:

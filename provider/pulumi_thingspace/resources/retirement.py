@@ -51,12 +51,12 @@ class RetirementProvider(ThingSpaceProvider):
         try:
             args = RetirementArgs.model_validate({"account_name": account, "devices": devices})
         except ValueError as exc:
-            raise ImportNotSupportedError(f"{self.import_hint}: {exc}") from None
+            raise ImportNotSupportedError(f"cannot be imported: {self.import_hint}: {exc}") from None
         present = sorted(self._lookup(args.account_name, args.device_keys()))
         if present:
             raise ImportNotSupportedError(
-                f"{len(present)} of the devices exist in account {account}, and importing a retirement "
-                f"records devices that are already deleted: {', '.join(present)}"
+                f"cannot be imported: {len(present)} of the devices exist in account {account}, and "
+                f"importing a retirement records devices that are already deleted: {', '.join(present)}"
             )
         return {**args.checked(), "retired": dict.fromkeys(args.device_keys(), "already_absent")}
 
