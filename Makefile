@@ -26,11 +26,12 @@ typecheck: install
 pulumi:
 	bash .tools/pulumi/build.sh
 
-# Build the CLI for the real-CLI tests when Go is here and no compatible pulumi is on PATH.
+# Build the CLI, the YAML host and pulumi-gen-nodejs when Go is here (a no-op once built); without Go,
+# use a compatible pulumi on PATH.
 pulumi-if-go: install
-	@if $(BIN)/python -c 'from pulumi_thingspace.testing.cli import find_pulumi; find_pulumi()' 2>/dev/null; then \
+	@if command -v go >/dev/null 2>&1; then bash .tools/pulumi/build.sh; \
+	elif $(BIN)/python -c 'from pulumi_thingspace.testing.cli import find_pulumi; find_pulumi()' 2>/dev/null; then \
 	  echo "pulumi CLI: $$($(BIN)/python -c 'from pulumi_thingspace.testing.cli import find_pulumi; print(find_pulumi().path)')"; \
-	elif command -v go >/dev/null 2>&1; then bash .tools/pulumi/build.sh; \
 	else echo "pulumi CLI: none on PATH and no Go to build one; the real-CLI tests will skip (fail with CI=true)"; fi
 
 unit: install pulumi-if-go
