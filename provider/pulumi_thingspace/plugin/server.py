@@ -133,7 +133,10 @@ def serve(version: str, provider: Any, argv: list[str] | None = None) -> None:
         await grpc_server.start()
         sys.stdout.write(f"{port}\n")
         sys.stdout.flush()
-        await grpc_server.wait_for_termination()
+        try:
+            await grpc_server.wait_for_termination()
+        finally:  # stopped inside the loop, so no shutdown coroutine is left for a closed loop
+            await grpc_server.stop(None)
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run())
