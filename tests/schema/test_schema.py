@@ -1,4 +1,9 @@
-"""schema.json: generated from the models, a valid Pulumi package schema, and true to the resources."""
+"""schema.json: generated from the models, a valid Pulumi package schema, and true to the resources.
+
+The models and the dynamic classes name fields in snake_case; the schema (what the plugin serves to every
+language) names each one ``prop_name(field)`` (camelCase). Expectations are derived through ``prop_name``
+from the models, so a field added to a model is checked without editing this file.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +19,16 @@ import pytest
 from pulumi.dynamic import Resource
 
 from pulumi_thingspace import resources as resource_module
+from pulumi_thingspace.config import SETTINGS
 from pulumi_thingspace.models.bundles import LabelBundleState, LicenseBundleState, RetirementBundleState
+from pulumi_thingspace.models.compact import CSV_HEADER
 from pulumi_thingspace.models.resources import LabelsState, LicenseState, ListenerState, RetirementState
 from pulumi_thingspace.resources.checking import check_inputs
-from pulumi_thingspace.schema import build_schema, render_reference, update_readme
+from pulumi_thingspace.resources.registry import RESOURCES, ResourceModels
+from pulumi_thingspace.schema import build_schema, generate, render_reference, update_readme
 from pulumi_thingspace.schema.__main__ import main
-from pulumi_thingspace.schema.generate import RESOURCES, ResourceModels, dump
+from pulumi_thingspace.schema.generate import OBJECT_TYPES, dump
+from pulumi_thingspace.schema.typemap import prop_name
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_FILE = ROOT / "schema.json"
@@ -33,7 +42,7 @@ EID = "89049032000001000000000000000001"
 IMEI = "990000862471854"
 ICCID = "89148000000800000015"
 
-# Per resource: inputs as a user passes them, and a populated state.
+# Per resource: inputs as a Python user passes them (model names), and a populated state.
 SAMPLES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "UsageSegmentationLabels": (
         {"account_name": ACCOUNT, "labels": [{"device_id": EID, "name": "VIN", "value": "XX1"}]},
@@ -111,7 +120,11 @@ def schema_errors(meta: dict[str, Any], doc: dict[str, Any]) -> list[str]:
 
 
 def conform(value: Any, spec: dict[str, Any], types: dict[str, Any], path: str) -> list[str]:
-    """Why ``value`` does not have the schema type ``spec`` (empty when it does)."""
+    """Why ``value`` does not have the schema type ``spec`` (empty when it does).
+
+    ``value`` is in the models' form: the fields of an object are looked up as ``prop_name(field)``;
+    map keys (``<eid>/<name>``, IMEIs) are data and are not renamed.
+    """
     if "$ref" in spec:
         target = types[spec["$ref"].removeprefix("#/types/")]
         if "enum" in target:
@@ -119,8 +132,9 @@ def conform(value: Any, spec: dict[str, Any], types: dict[str, Any], path: str) 
             return [] if value in allowed else [f"{path}: {value!r} is not one of {allowed}"]
         if not isinstance(value, dict):
             return [f"{path}: {value!r} is not an object"]
-        problems = [f"{path}: missing {k}" for k in target.get("required", []) if k not in value]
-        for key, item in value.items():
+        named = {prop_name(k): v for k, v in value.items()}
+        problems = [f"{path}: missing {k}" for k in target.get("required", []) if k not in named]
+        for key, item in named.items():
             if key not in target["properties"]:
                 problems.append(f"{path}: unknown property {key}")
             else:
@@ -146,6 +160,26 @@ def conform(value: Any, spec: dict[str, Any], types: dict[str, Any], path: str) 
     if isinstance(value, expected) and (kind == "boolean" or not isinstance(value, bool)):
         return []
     return [f"{path}: {value!r} is not a {kind}"]
+
+
+def descriptions(node: Any, path: str = "") -> list[tuple[str, str]]:
+    """Every ``description`` text in the schema, with its path."""
+    if isinstance(node, dict):
+        own = [(path, node["description"])] if isinstance(node.get("description"), str) else []
+        return own + [d for k, v in node.items() for d in descriptions(v, f"{path}/{k}")]
+    if isinstance(node, list):
+        return [d for i, v in enumerate(node) for d in descriptions(v, f"{path}/{i}")]
+    return []
+
+
+def model_field_names() -> set[str]:
+    """Every field name of the package's resource models and of the element types of list inputs."""
+    names = {
+        n
+        for res in RESOURCES
+        for n in (*res.args.model_fields, *(res.state.model_fields if res.state else {}))
+    }
+    return names | {n for model in OBJECT_TYPES for n in model.model_fields}
 
 
 def all_refs(node: Any) -> list[str]:
@@ -206,6 +240,54 @@ def test_package_name_and_secret_config(schema: dict[str, Any]) -> None:
     assert all(spec["defaultInfo"]["environment"][0].startswith("THINGSPACE_") for spec in variables.values())
 
 
+def test_explicit_provider_takes_every_setting_with_its_secrets_marked(schema: dict[str, Any]) -> None:
+    provider = schema["provider"]
+    variables = schema["config"]["variables"]
+    assert provider["inputProperties"] == variables, "a provider resource takes the same settings as config"
+    assert set(provider["inputProperties"]) == {s.key for s in SETTINGS}
+    secrets = {k for k, spec in provider["inputProperties"].items() if spec.get("secret")}
+    assert secrets == {s.key for s in SETTINGS if s.secret}
+    assert {"clientSecret", "password", "callbackResultsToken"} <= secrets
+    assert {k for k, spec in provider["properties"].items() if spec.get("secret")} == secrets
+
+
+def test_generated_sdks_carry_the_schema_version(schema: dict[str, Any]) -> None:
+    for language in ("python", "nodejs"):
+        assert schema["language"][language].get("respectSchemaVersion") is True, language
+
+
+def test_property_names_are_the_model_fields_in_camel_case(schema: dict[str, Any]) -> None:
+    for res in RESOURCES:
+        spec = by_name(schema, res)
+        state = res.state.model_fields if res.state else {}
+        assert list(spec["inputProperties"]) == sorted(prop_name(n) for n in res.args.model_fields), res.name
+        assert set(spec["properties"]) == {prop_name(n) for n in (*res.args.model_fields, *state)}, res.name
+        assert len(spec["properties"]) == len({*res.args.model_fields, *state}), f"{res.name}: names collide"
+    for model, (type_name, _, _) in OBJECT_TYPES.items():
+        properties = schema["types"][f"thingspace:index:{type_name}"]["properties"]
+        assert set(properties) == {prop_name(n) for n in model.model_fields}, type_name
+    named = [n for res in schema["resources"].values() for n in (*res["inputProperties"], *res["properties"])]
+    assert [n for n in named if "_" in n] == []
+
+
+def test_descriptions_name_no_snake_case_field(schema: dict[str, Any]) -> None:
+    """Docs are read by YAML, TypeScript and Go users too: fields are named as the schema names them."""
+    snake = {n for n in model_field_names() if "_" in n}
+    assert "account_name" in snake and "device_id" in snake  # the walk sees resource and element fields
+    csv_header = ",".join(CSV_HEADER)  # the header of the label bundle's CSV text: data, typed verbatim
+    python_code = re.compile(r"^```python\n.*?^```$", re.DOTALL | re.MULTILINE)  # Python examples: snake_case
+    neutral = [
+        (path, python_code.sub("", text).replace(csv_header, "")) for path, text in descriptions(schema)
+    ]
+    found = [
+        f"{path}: {name}"
+        for path, text in neutral
+        for name in sorted(snake)
+        if re.search(rf"\b{name}\b", text)
+    ]
+    assert found == [], "descriptions name snake_case fields:\n" + "\n".join(found)
+
+
 def test_required_names_exist_and_refs_resolve(schema: dict[str, Any]) -> None:
     for token, res in schema["resources"].items():
         assert set(res["requiredInputs"]) <= set(res["inputProperties"]), token
@@ -225,7 +307,7 @@ def test_replace_on_changes_marks_exactly_the_inputs_the_provider_replaces_on(sc
         for kind in ("inputProperties", "properties"):
             marked = {n for n, p in spec[kind].items() if p.get("replaceOnChanges")}
             assert marked <= set(spec["inputProperties"]), f"{res.name}: {marked} are not inputs"
-            assert marked == set(res.args.replace_fields()), f"{res.name} {kind}"
+            assert marked == {prop_name(n) for n in res.args.replace_fields()}, f"{res.name} {kind}"
 
 
 def test_only_the_listener_password_is_a_secret_property(schema: dict[str, Any]) -> None:
@@ -238,9 +320,18 @@ def test_only_the_listener_password_is_a_secret_property(schema: dict[str, Any])
     }
     token = "thingspace:index:CallbackListener"
     assert secret == {(token, "inputProperties", "password"), (token, "properties", "password")}
+    by_model = {
+        (res.token, kind, prop_name(n))
+        for res in RESOURCES
+        for kind in ("inputProperties", "properties")
+        for n in res.secret_fields()
+        if kind == "properties" or n in res.args.model_fields
+    }
+    assert secret == by_model, "the schema marks exactly the fields the models mark secret"
 
 
 def test_every_resource_class_is_in_the_schema_with_its_dynamic_token(schema: dict[str, Any]) -> None:
+    assert generate.RESOURCES is RESOURCES and generate.ResourceModels is ResourceModels, "one registry"
     exported = (getattr(resource_module, name) for name in resource_module.__all__)
     classes = {obj for obj in exported if isinstance(obj, type) and issubclass(obj, Resource)}
     assert classes == {res.cls for res in RESOURCES}
@@ -259,39 +350,45 @@ def test_class_signature_and_outputs_match_the_schema(schema: dict[str, Any], re
         for n, p in inspect.signature(res.cls.__init__).parameters.items()
         if n not in ("self", "resource_name", "opts")
     }
-    assert set(params) == set(spec["inputProperties"])
-    assert [n for n, p in params.items() if p.default is inspect.Parameter.empty] == spec["requiredInputs"]
+    assert {prop_name(n) for n in params} == set(spec["inputProperties"])
+    required = [prop_name(n) for n, p in params.items() if p.default is inspect.Parameter.empty]
+    assert required == spec["requiredInputs"]
     for name, param in params.items():
         default = None if param.default is inspect.Parameter.empty else param.default
-        assert spec["inputProperties"][name].get("default") == default, name
-    assert set(res.cls.__annotations__) == set(spec["properties"])
+        assert spec["inputProperties"][prop_name(name)].get("default") == default, name
+    assert {prop_name(n) for n in res.cls.__annotations__} == set(spec["properties"])
 
 
 @pytest.mark.parametrize("res", RESOURCES, ids=lambda r: r.name)
 def test_checked_inputs_and_state_have_the_schema_types(schema: dict[str, Any], res: ResourceModels) -> None:
     spec, types = by_name(schema, res), schema["types"]
     user_inputs, state = SAMPLES[res.name]
-    assert set(user_inputs) == set(spec["inputProperties"]), "the sample sets every input"
+    assert {prop_name(n) for n in user_inputs} == set(spec["inputProperties"]), "the sample sets every input"
     for name, value in user_inputs.items():
-        assert not conform(value, spec["inputProperties"][name], types, name)
+        assert not conform(value, spec["inputProperties"][prop_name(name)], types, name)
     checked = check_inputs(res.args, user_inputs)
     assert not checked.failures
-    outputs = {**checked.inputs, **state}
+    outputs = {prop_name(n): v for n, v in {**checked.inputs, **state}.items()}
     assert set(outputs) == set(spec["properties"])
     assert set(spec["required"]) <= set(outputs)
     problems = [p for n, v in outputs.items() for p in conform(v, spec["properties"][n], types, n)]
     assert not problems, problems
-    minimal = {n: user_inputs[n] for n in spec["requiredInputs"]}
+    required = [n for n in user_inputs if prop_name(n) in spec["requiredInputs"]]
+    minimal = {n: user_inputs[n] for n in required}
     assert res.state is not None
-    always = {**check_inputs(res.args, minimal).inputs, **res.state().model_dump()}
+    always = {
+        prop_name(n): v
+        for n, v in {**check_inputs(res.args, minimal).inputs, **res.state().model_dump()}.items()
+    }
     assert set(spec["required"]) <= set(always), "required outputs are set even from minimal inputs"
     assert all(always[n] is not None for n in spec["required"])
 
 
 def test_conform_rejects_a_list_where_the_stored_form_is_a_map(schema: dict[str, Any]) -> None:
-    spec = schema["resources"]["thingspace:index:FotaLicenseAssignment"]
-    assert conform([IMEI], spec["properties"]["device_imeis"], schema["types"], "device_imeis")
-    assert conform({IMEI: True}, spec["inputProperties"]["device_imeis"], schema["types"], "device_imeis")
+    spec, name = schema["resources"]["thingspace:index:FotaLicenseAssignment"], prop_name("device_imeis")
+    assert conform([IMEI], spec["properties"][name], schema["types"], name)
+    assert conform({IMEI: True}, spec["inputProperties"][name], schema["types"], name)
+    assert not conform({IMEI: True}, spec["properties"][name], schema["types"], name)
 
 
 def test_update_readme_replaces_only_between_the_markers() -> None:
@@ -306,7 +403,8 @@ def test_update_readme_replaces_only_between_the_markers() -> None:
     assert updated.startswith("# Title\n\nintro\n\n## Configuration\n\n<!-- BEGIN GENERATED CONFIG -->\n")
     assert updated.endswith("<!-- END GENERATED REFERENCE -->\n\nafter\n")
     assert "| `thingspace:clientSecret` | `THINGSPACE_CLIENT_SECRET` | yes |" in updated
-    assert "### FotaLicenseAssignment" in updated and "| `device_imeis` | list[string] | yes |" in updated
+    assert "### FotaLicenseAssignment" in updated
+    assert f"| `{prop_name('device_imeis')}` | list[string] | yes |" in updated
     assert update_readme(updated, reference) == updated
     with pytest.raises(ValueError, match="GENERATED REFERENCE"):
         update_readme(text.split("## Resource reference")[0], reference)

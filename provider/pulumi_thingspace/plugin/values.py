@@ -59,6 +59,12 @@ class Names:
             if isinstance(element := list_element(f.annotation), type) and hasattr(element, "model_fields")
         }
         self.secrets = res.secret_fields()
+        # Messages also name the fields of list elements (labels[0].device_id), which programs write in
+        # camelCase too; these names are for text only, never for properties.
+        self._text_names = dict(self.to_camel)
+        for name in self.object_lists:
+            fields = getattr(list_element(res.args.model_fields[name].annotation), "model_fields", {})
+            self._text_names.update({n: prop_name(n) for n in fields})
 
     def inputs(self, props: Mapping[str, PropertyValue]) -> tuple[dict[str, Any], set[str]]:
         """Engine properties as the lifecycle's dict, with the snake names of those that were secret."""
@@ -81,7 +87,7 @@ class Names:
 
     def camel_text(self, text: str) -> str:
         """A message with this resource's snake_case field names in camelCase."""
-        for snake, camel in sorted(self.to_camel.items(), key=lambda kv: -len(kv[0])):
+        for snake, camel in sorted(self._text_names.items(), key=lambda kv: -len(kv[0])):
             if snake != camel:
                 text = text.replace(snake, camel)
         return text

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pulumi
 from pulumi.dynamic import ConfigureRequest, Resource, ResourceProvider
+from pydantic import ValidationError
 
 from ..config import ProviderSettings
 from ..errors import UserError
@@ -21,6 +22,15 @@ if TYPE_CHECKING:
     from ..results import CallbackResults
 
 PROVIDER_KEY = "__provider"
+
+
+def brief(error: ValidationError) -> str:
+    """A validation error as ``field: message`` parts, without pydantic's links and input echo."""
+    parts = []
+    for err in error.errors(include_url=False, include_input=False):
+        where = ".".join(str(p) for p in err.get("loc", ()))
+        parts.append(f"{where}: {err['msg']}" if where else str(err["msg"]))
+    return "; ".join(parts)
 
 
 class ImportNotSupportedError(UserError):

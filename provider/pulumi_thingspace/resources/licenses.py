@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pydantic import ValidationError
 
 from ..client.errors import ThingSpaceError
 from ..models.licenses import LicenseResponse
 from ..models.resources import LicenseArgs, LicenseState
 from . import license_undo
-from .base import ImportNotSupportedError, ThingSpaceProvider, own
+from .base import ImportNotSupportedError, ThingSpaceProvider, brief, own
 from .checking import check_inputs, diff_inputs
 from .claims import LICENSES
 from .failures import DeviceFailuresError
@@ -63,8 +64,8 @@ class LicenseProvider(ThingSpaceProvider):
         account, _, imeis = id_.partition("/")
         try:
             args = LicenseArgs.model_validate({"account_name": account, "device_imeis": imeis.split(",")})
-        except ValueError as exc:
-            raise ImportNotSupportedError(f"cannot be imported: {self.import_hint}: {exc}") from None
+        except ValidationError as exc:
+            raise ImportNotSupportedError(f"cannot be imported: {self.import_hint}: {brief(exc)}") from None
         return {**args.checked(), "adopt": True, "owned_imeis": args.imeis()}
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:

@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pydantic import ValidationError
 
 from ..client.batching import DEVICES_PER_DELETE
 from ..models.devices import Device, DeviceId
 from ..models.resources import RetirementArgs
-from .base import ImportNotSupportedError, ThingSpaceProvider, notify, own
+from .base import ImportNotSupportedError, ThingSpaceProvider, brief, notify, own
 from .checking import check_inputs, diff_inputs
 from .failures import DeviceFailuresError
 
@@ -50,8 +51,8 @@ class RetirementProvider(ThingSpaceProvider):
         devices = [{"kind": k, "id": i} for k, _, i in (key.partition(":") for key in keys.split(","))]
         try:
             args = RetirementArgs.model_validate({"account_name": account, "devices": devices})
-        except ValueError as exc:
-            raise ImportNotSupportedError(f"cannot be imported: {self.import_hint}: {exc}") from None
+        except ValidationError as exc:
+            raise ImportNotSupportedError(f"cannot be imported: {self.import_hint}: {brief(exc)}") from None
         present = sorted(self._lookup(args.account_name, args.device_keys()))
         if present:
             raise ImportNotSupportedError(
