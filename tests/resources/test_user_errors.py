@@ -37,6 +37,9 @@ INTERNAL = {
     "pulumi_thingspace.testing.cli.PulumiNotFoundError",
     "pulumi_thingspace.testing.cli.PulumiCommandError",
     "pulumi_thingspace.testing.nodejs.NodeToolsNotFoundError",
+    "pulumi_thingspace.testing.sdk.SdkGenerationError",
+    # make schema (a repository tool): reports a broken example file itself.
+    "pulumi_thingspace.schema.examples.ExampleError",
     "pulumi_thingspace.testing.errors.HarnessError",
     "pulumi_thingspace.testing.errors.ProviderServerError",
     "pulumi_thingspace.testing.errors.CheckFailedError",

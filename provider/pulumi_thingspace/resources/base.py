@@ -105,6 +105,8 @@ class ThingSpaceProvider(ResourceProvider):
                 once_key="missing-credentials",
             )
 
+    importable = False
+    """Whether ``pulumi import`` can rebuild this resource from an id (:meth:`imported`)."""
     import_hint = "ThingSpace cannot give its state back; declare it in the program instead"
     """Why ``pulumi import`` cannot work for this resource, and what to do instead."""
 

@@ -56,6 +56,7 @@ class LicenseBundleProvider(LicenseProvider):
     """The ``FotaLicenseAssignment`` lifecycle on a canonical IMEI text."""
 
     kind = "FotaLicenseBundle"
+    importable = False
     import_hint = "import the IMEIs as a FotaLicenseAssignment instead"
 
     def imported(self, id_: str) -> dict[str, Any]:

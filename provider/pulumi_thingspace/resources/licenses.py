@@ -57,6 +57,7 @@ class LicenseProvider(ThingSpaceProvider):
             license_undo.undo_assignment(self, args, owner, license_undo.answers(state), failures=failures)
         return state
 
+    importable = True
     import_hint = "import id is `<account>/<imei>[,<imei>...]`, e.g. `0000123456-00001/351234567890123`"
 
     def imported(self, id_: str) -> dict[str, Any]:

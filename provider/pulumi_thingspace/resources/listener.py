@@ -44,6 +44,7 @@ class ListenerProvider(ThingSpaceProvider):
         listener_id = f"{args.account_name}/{args.service_name}"
         return CreateResult(listener_id, {**args.checked(), "listener_id": listener_id})
 
+    importable = True
     import_hint = "import id is `<account>/<service>`, e.g. `0000123456-00001/CarrierService`"
 
     def imported(self, id_: str) -> dict[str, Any]:

@@ -43,6 +43,7 @@ class RetirementProvider(ThingSpaceProvider):
         retired = self._retire(args, args.device_keys())
         return CreateResult(uuid.uuid4().hex, {**args.checked(), "retired": retired})
 
+    importable = True
     import_hint = "import id is `<account>/<kind>:<id>[,<kind>:<id>...]` of devices already deleted"
 
     def imported(self, id_: str) -> dict[str, Any]:

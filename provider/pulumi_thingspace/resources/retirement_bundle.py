@@ -34,6 +34,7 @@ def _counts(retired: dict[str, str]) -> dict[str, int]:
 
 
 class RetirementBundleProvider(RetirementProvider):
+    importable = False
     import_hint = "import the devices as a DeviceRetirement instead"
 
     def imported(self, id_: str) -> dict[str, Any]:

@@ -1,4 +1,8 @@
-"""``python -m pulumi_thingspace.schema [--check] [--root DIR]``: write or check schema.json and README."""
+"""``python -m pulumi_thingspace.schema [--check] [--root DIR]``: write or check the generated files.
+
+schema.json, the README's reference sections, ``resources/classes.py`` and the reference pages in
+``docs/resources/``.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .generate import build_schema, dump, render_reference, update_readme
+from .pages import PAGES_DIR, render_pages, unexpected_pages
 from .pyclasses import MODULE_PATH, render_classes
 
 SCHEMA_FILE = "schema.json"
@@ -16,7 +21,7 @@ FIX_HINT = "run `make schema` (or `python -m pulumi_thingspace.schema`) in the r
 
 
 def expected_files(root: Path) -> dict[Path, str]:
-    """What schema.json and README.md under ``root`` should contain."""
+    """What each generated file under ``root`` should contain."""
     schema = build_schema()
     readme = root / README_FILE
     current = readme.read_text(encoding="utf-8") if readme.exists() else ""
@@ -24,6 +29,7 @@ def expected_files(root: Path) -> dict[Path, str]:
         root / SCHEMA_FILE: dump(schema),
         readme: update_readme(current, render_reference(schema)),
         root / MODULE_PATH: render_classes(),
+        **{root / path: text for path, text in render_pages(schema).items()},
     }
 
 
@@ -47,19 +53,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     stale = [path for path, text in expected.items() if _read(path) != text]
+    extra = unexpected_pages(root, expected)
     if args.check:
         for path in stale:
-            print(f"{path.name} differs from what the models generate", file=sys.stderr)
-        if stale:
+            print(f"{_shown(path, root)} differs from what the models generate", file=sys.stderr)
+        for path in extra:
+            print(f"{_shown(path, root)} is not a page of any resource", file=sys.stderr)
+        if stale or extra:
             print(f"to update: {FIX_HINT}", file=sys.stderr)
             return 1
-        print("schema.json, the README reference and resources/classes.py are up to date")
+        print(f"schema.json, the README reference, resources/classes.py and {PAGES_DIR}/ are up to date")
         return 0
     for path in stale:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(expected[path], encoding="utf-8")
         print(f"wrote {path}")
+    for path in extra:
+        path.unlink()
+        print(f"removed {path}")
     return 0
+
+
+def _shown(path: Path, root: Path) -> str:
+    """``path`` as the message names it: relative to ``root`` when under it."""
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
 if __name__ == "__main__":

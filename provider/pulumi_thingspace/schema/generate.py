@@ -15,6 +15,7 @@ from ..models.identifiers import KIND_NAMES
 from ..models.labels import DeviceLabel
 from ..models.resources import LabelArgs
 from ..resources.registry import RESOURCES, ResourceModels
+from .examples import with_examples
 from .reference import render_reference, update_readme
 from .typemap import (
     PACKAGE,
@@ -131,7 +132,7 @@ def _resource(registry: TypeRegistry, res: ResourceModels) -> dict[str, Any]:
         f"(type token `{res.dynamic_token}`), which takes the same inputs in snake_case."
     )
     return {
-        "description": f"{description}\n\n{python}",
+        "description": with_examples(f"{description}\n\n{python}", res.name),
         "inputProperties": inputs,
         "requiredInputs": [prop_name(n) for n, f in res.args.model_fields.items() if f.is_required()],
         "properties": outputs,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .examples import strip_examples
+
 MARKERS = {
     "CONFIG": ("<!-- BEGIN GENERATED CONFIG -->", "<!-- END GENERATED CONFIG -->"),
     "REFERENCE": ("<!-- BEGIN GENERATED REFERENCE -->", "<!-- END GENERATED REFERENCE -->"),
@@ -62,7 +64,7 @@ def _resource(token: str, res: dict[str, Any]) -> list[str]:
     return [
         f"### {token.rsplit(':', 1)[-1]}",
         "",
-        res["description"],
+        strip_examples(res["description"]),
         "",
         "Inputs:",
         "",
