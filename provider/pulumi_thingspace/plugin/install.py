@@ -81,6 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 version(),
                 "--file",
                 str(archive),
+                "--reinstall",  # the launcher names this virtualenv's Python: replace an older one
             ]
             return subprocess.run(command, check=False).returncode
     return 0

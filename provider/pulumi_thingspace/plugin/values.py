@@ -71,7 +71,7 @@ class Names:
         out: dict[str, Any] = {}
         secret: set[str] = set()
         for key, value in props.items():
-            name = self.to_snake.get(key, key)
+            name = self.to_snake.get(key) or _snake(key)
             item = plain(value)
             if name in self.object_lists and isinstance(item, list):
                 item = [_snake_keys(e) for e in item]
@@ -83,7 +83,11 @@ class Names:
     def outputs(self, props: Mapping[str, Any], secret: Iterable[str] = ()) -> dict[str, PropertyValue]:
         """The lifecycle's dict as engine properties; declared secrets and ``secret`` ones stay secret."""
         hidden = self.secrets | set(secret)
-        return {self.to_camel.get(k, k): wrap(v, k in hidden) for k, v in props.items() if v is not None}
+        return {
+            self.to_camel.get(k) or prop_name(k): wrap(v, k in hidden)
+            for k, v in props.items()
+            if v is not None
+        }
 
     def camel_text(self, text: str) -> str:
         """A message with this resource's snake_case field names in camelCase."""

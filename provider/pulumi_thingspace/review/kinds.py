@@ -59,4 +59,9 @@ def snake_props(resource_type: str | None, props: Mapping[str, Any]) -> Mapping[
     if res is None or resource_type != res.token:
         return props
     names = _snake_names(res.name)
-    return {names.get(k, k): v for k, v in props.items()}
+    return {names.get(k) or _snake(k): v for k, v in props.items()}
+
+
+def _snake(name: str) -> str:
+    """``changeSummary`` -> ``change_summary``: a property no model declares (the bundles' summary)."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)

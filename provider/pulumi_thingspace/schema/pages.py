@@ -311,8 +311,8 @@ def render_index(schema: dict[str, Any]) -> str:
         GENERATED,
         "",
         f"One page per resource of the `{schema['name']}` package: examples in TypeScript, Python and "
-        "YAML, inputs, outputs, replacement, refresh and import. The provider's settings are in the "
-        "[README](../../README.md#configuration).",
+        "YAML, inputs, outputs, replacement, refresh and import. The provider's settings are in "
+        "[Installation & Configuration](../installation-configuration.md#configuration).",
         "",
         *_table(["Resource", "Token", "Family", "Import", "Manages"], rows),
     ]
