@@ -25,14 +25,15 @@ from pulumi_thingspace.models.compact import CSV_HEADER
 from pulumi_thingspace.models.resources import LabelsState, LicenseState, ListenerState, RetirementState
 from pulumi_thingspace.resources.checking import check_inputs
 from pulumi_thingspace.resources.registry import RESOURCES, ResourceModels
-from pulumi_thingspace.schema import build_schema, generate, render_reference, update_readme
+from pulumi_thingspace.schema import build_schema, generate, render_reference, update_generated
 from pulumi_thingspace.schema.__main__ import main
 from pulumi_thingspace.schema.generate import OBJECT_TYPES, dump
+from pulumi_thingspace.schema.reference import CONFIG_PAGE
 from pulumi_thingspace.schema.typemap import prop_name
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_FILE = ROOT / "schema.json"
-README_FILE = ROOT / "README.md"
+CONFIG_FILE = ROOT / CONFIG_PAGE
 # The in-repository copy keeps the test independent of anything outside the repository.
 METASCHEMA_COPY = Path(__file__).with_name("pulumi-package-metaschema.json")
 FIX = "run `make schema` and commit the result"
@@ -210,11 +211,11 @@ def test_schema_json_is_exactly_what_the_models_generate() -> None:
     assert not diff, f"schema.json is out of date: {FIX}\n" + "\n".join(diff[:60])
 
 
-def test_readme_reference_sections_are_generated_from_the_schema() -> None:
-    text = README_FILE.read_text()
-    expected = update_readme(text, render_reference(build_schema()))
-    diff = list(difflib.unified_diff(text.splitlines(), expected.splitlines(), "README.md", "generated"))
-    assert not diff, f"README.md reference sections are out of date: {FIX}\n" + "\n".join(diff[:60])
+def test_the_settings_table_of_the_configuration_page_is_generated_from_the_schema() -> None:
+    text = CONFIG_FILE.read_text()
+    expected = update_generated(text, render_reference(build_schema()))
+    diff = list(difflib.unified_diff(text.splitlines(), expected.splitlines(), CONFIG_PAGE, "generated"))
+    assert not diff, f"{CONFIG_PAGE} settings table is out of date: {FIX}\n" + "\n".join(diff[:60])
 
 
 def test_schema_is_valid_against_the_pulumi_metaschema(schema: dict[str, Any]) -> None:
@@ -391,23 +392,20 @@ def test_conform_rejects_a_list_where_the_stored_form_is_a_map(schema: dict[str,
     assert not conform({IMEI: True}, spec["properties"][name], schema["types"], name)
 
 
-def test_update_readme_replaces_only_between_the_markers() -> None:
+def test_update_generated_replaces_only_between_the_markers() -> None:
     reference = render_reference(build_schema())
     text = (
-        "# Title\n\nintro\n\n## Configuration\n\n<!-- BEGIN GENERATED CONFIG -->\nold config\n"
-        "<!-- END GENERATED CONFIG -->\n\n## Resource reference\n\n<!-- BEGIN GENERATED REFERENCE -->\n"
-        "old reference\n<!-- END GENERATED REFERENCE -->\n\nafter\n"
+        "# Title\n\nintro\n\n<!-- BEGIN GENERATED CONFIG -->\nold config\n"
+        "<!-- END GENERATED CONFIG -->\n\nafter\n"
     )
-    updated = update_readme(text, reference)
-    assert "old config" not in updated and "old reference" not in updated
-    assert updated.startswith("# Title\n\nintro\n\n## Configuration\n\n<!-- BEGIN GENERATED CONFIG -->\n")
-    assert updated.endswith("<!-- END GENERATED REFERENCE -->\n\nafter\n")
+    updated = update_generated(text, reference)
+    assert "old config" not in updated
+    assert updated.startswith("# Title\n\nintro\n\n<!-- BEGIN GENERATED CONFIG -->\n")
+    assert updated.endswith("<!-- END GENERATED CONFIG -->\n\nafter\n")
     assert "| `thingspace:clientSecret` | `THINGSPACE_CLIENT_SECRET` | yes |" in updated
-    assert "### FotaLicenseAssignment" in updated
-    assert f"| `{prop_name('device_imeis')}` | list[string] | yes |" in updated
-    assert update_readme(updated, reference) == updated
-    with pytest.raises(ValueError, match="GENERATED REFERENCE"):
-        update_readme(text.split("## Resource reference")[0], reference)
+    assert update_generated(updated, reference) == updated
+    with pytest.raises(ValueError, match="GENERATED CONFIG"):
+        update_generated("# no markers\n", reference)
 
 
 def test_cli_check_fails_on_drift_and_write_fixes_it(
@@ -415,14 +413,15 @@ def test_cli_check_fails_on_drift_and_write_fixes_it(
 ) -> None:
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "schema.json").write_text(SCHEMA_FILE.read_text().replace('"thingspace"', '"stale"', 1))
-    (tmp_path / "README.md").write_text(README_FILE.read_text())
+    (tmp_path / CONFIG_PAGE).parent.mkdir(parents=True)
+    (tmp_path / CONFIG_PAGE).write_text(CONFIG_FILE.read_text())
     assert main(["--check", "--root", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert "schema.json differs" in err and "make schema" in err and "README.md" not in err.split("\n")[0]
+    assert "schema.json differs" in err and "make schema" in err and CONFIG_PAGE not in err.split("\n")[0]
     assert main(["--root", str(tmp_path)]) == 0
     assert (tmp_path / "schema.json").read_text() == SCHEMA_FILE.read_text()
     assert main(["--check", "--root", str(tmp_path)]) == 0
-    (tmp_path / "README.md").write_text("# no markers\n")
+    (tmp_path / CONFIG_PAGE).write_text("# no markers\n")
     assert main(["--check", "--root", str(tmp_path)]) == 2
     assert "GENERATED" in capsys.readouterr().err
     assert main(["--root", str(tmp_path / "missing")]) == 2

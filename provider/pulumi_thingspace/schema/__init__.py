@@ -4,6 +4,6 @@ Run ``python -m pulumi_thingspace.schema`` in the repository root to regenerate 
 README's reference sections; add ``--check`` to only report whether they are up to date.
 """
 
-from .generate import build_schema, render_reference, update_readme
+from .generate import build_schema, render_reference, update_generated
 
-__all__ = ["build_schema", "render_reference", "update_readme"]
+__all__ = ["build_schema", "render_reference", "update_generated"]

@@ -1,7 +1,7 @@
 """``python -m pulumi_thingspace.schema [--check] [--root DIR]``: write or check the generated files.
 
-schema.json, the README's reference sections, ``resources/classes.py`` and the reference pages in
-``docs/resources/``.
+schema.json, ``resources/classes.py``, the reference pages in ``docs/resources/`` and the settings table
+of ``docs/installation-configuration.md``.
 """
 
 from __future__ import annotations
@@ -11,23 +11,23 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .generate import build_schema, dump, render_reference, update_readme
+from .generate import build_schema, dump, render_reference, update_generated
 from .pages import PAGES_DIR, render_pages, unexpected_pages
 from .pyclasses import MODULE_PATH, render_classes
+from .reference import CONFIG_PAGE
 
 SCHEMA_FILE = "schema.json"
-README_FILE = "README.md"
 FIX_HINT = "run `make schema` (or `python -m pulumi_thingspace.schema`) in the repository root"
 
 
 def expected_files(root: Path) -> dict[Path, str]:
     """What each generated file under ``root`` should contain."""
     schema = build_schema()
-    readme = root / README_FILE
-    current = readme.read_text(encoding="utf-8") if readme.exists() else ""
+    page = root / CONFIG_PAGE
+    current = page.read_text(encoding="utf-8") if page.exists() else ""
     return {
         root / SCHEMA_FILE: dump(schema),
-        readme: update_readme(current, render_reference(schema)),
+        page: update_generated(current, render_reference(schema)),
         root / MODULE_PATH: render_classes(),
         **{root / path: text for path, text in render_pages(schema).items()},
     }

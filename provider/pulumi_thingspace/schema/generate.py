@@ -16,7 +16,7 @@ from ..models.labels import DeviceLabel
 from ..models.resources import LabelArgs
 from ..resources.registry import RESOURCES, ResourceModels
 from .examples import with_examples
-from .reference import render_reference, update_readme
+from .reference import render_reference, update_generated
 from .typemap import (
     PACKAGE,
     ObjectType,
@@ -30,7 +30,7 @@ from .typemap import (
     token,
 )
 
-__all__ = ["RESOURCES", "ResourceModels", "build_schema", "dump", "render_reference", "update_readme"]
+__all__ = ["RESOURCES", "ResourceModels", "build_schema", "dump", "render_reference", "update_generated"]
 
 DISTRIBUTION = "pulumi-thingspace"
 
