@@ -16,7 +16,6 @@ import pytest
 import yaml
 
 from pulumi_thingspace.testing.nodejs import (
-    NODE_TOOLS,
     NodeTools,
     NodeToolsNotFoundError,
     find_node_tools,
@@ -43,7 +42,7 @@ def test_quickstart_ts_type_checks_against_the_generated_sdk_and_a_misspelled_pr
     node_tools: NodeTools, tmp_path: Path
 ) -> None:
     # The example is the YAML quickstart's program and declares the packages it is checked with.
-    pins = json.loads((NODE_TOOLS / "package.json").read_text())["dependencies"]
+    pins = json.loads((node_tools.pins_dir / "package.json").read_text())["dependencies"]
     manifest = json.loads((EXAMPLE / "package.json").read_text())
     declared = {**manifest["dependencies"], **manifest.get("devDependencies", {})}
     assert {name: declared.get(name) for name in pins} == pins

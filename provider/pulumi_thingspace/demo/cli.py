@@ -41,7 +41,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default="auto",
         help="auto (default): the Pulumi CLI (on PATH or built by `make pulumi`), else the offline harness",
     )
-    parser.add_argument("--project", type=Path, help="the quickstart project directory (found by default)")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        help="the quickstart project directory (default: examples/<quickstart> under the working directory, "
+        "the root of a pulumi-thingspace clone)",
+    )
     parser.add_argument(
         "--yaml",
         action="store_true",
@@ -52,17 +57,21 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def find_project(given: Path | None, yaml: bool = False) -> Path:
-    """The quickstart directory: as given, under the working directory, or next to this source tree."""
+    """The quickstart directory: as given, else ``examples/<name>`` under the working directory.
+
+    The demo belongs to the repository, not to the installed package: ``make demo`` runs it at the root
+    of a clone, where the examples are.
+    """
     name = YAML_PROJECT if yaml else PROJECT
-    candidates = (
-        [given]
-        if given
-        else [Path.cwd() / "examples" / name, Path(__file__).resolve().parents[3] / "examples" / name]
+    candidate = given or Path.cwd() / "examples" / name
+    if (candidate / "Pulumi.yaml").is_file() and (yaml or (candidate / "__main__.py").is_file()):
+        return candidate.resolve()
+    if given:
+        raise DemoError(f"no Pulumi project at {given}; pass --project path/to/examples/{name}")
+    raise DemoError(
+        f"no examples/{name} in {Path.cwd()}: run the demo from the root of a pulumi-thingspace clone "
+        f"(`make demo`), or pass --project path/to/examples/{name}"
     )
-    for candidate in candidates:
-        if (candidate / "Pulumi.yaml").is_file() and (yaml or (candidate / "__main__.py").is_file()):
-            return candidate.resolve()
-    raise DemoError(f"no Pulumi project at {candidates[0]}; pass --project path/to/examples/{name}")
 
 
 def make_runner(
@@ -178,6 +187,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.monotonic()
     try:
         project_dir = find_project(args.project, args.yaml)
+    except DemoError as exc:
+        print(f"FAIL: {exc}", file=sys.stderr)  # before any output: one line
+        return 1
+    try:
         checks = run_demo(args.engine, project_dir, args.yaml)
     except (DemoError, HarnessError) as exc:
         print(f"\nFAIL: {exc}", file=sys.stderr)

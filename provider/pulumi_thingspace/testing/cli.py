@@ -1,8 +1,14 @@
 """The real ``pulumi`` CLI: find it, and run its commands on a project with local, throwaway state.
 
-:func:`find_pulumi` is the one place that decides which CLI runs: a ``pulumi`` on ``PATH`` at a
-compatible version (a user's own install) first, else the one ``make pulumi`` built into
-``.tools/pulumi-<version>/bin`` of this repository. :class:`PulumiWorkspace` copies a Pulumi project
+:func:`find_pulumi` is the one place that decides which CLI runs, in this order:
+
+1. ``THINGSPACE_PULUMI_CLI``, when set, and nothing else (set but empty: no CLI at all);
+2. a ``pulumi`` on ``PATH`` (a user's own install);
+3. in a pulumi-thingspace source checkout, the one ``make pulumi`` built into
+   ``<checkout>/.tools/pulumi-<version>/bin`` (see :func:`find_checkout`).
+
+Each must be 3.x and not older than the installed ``pulumi`` Python SDK. An installed wheel has no
+checkout, so there it is the first two. :class:`PulumiWorkspace` copies a Pulumi project
 into a temporary directory and runs ``pulumi`` there with a ``file://`` backend, a private
 ``PULUMI_HOME`` and a random passphrase, so no Pulumi account is needed and nothing outside that
 directory is written::
@@ -32,13 +38,14 @@ from typing import Any
 
 from .values import Secret
 
-REPO = Path(__file__).resolve().parents[3]
-TOOLS_MODULE = REPO / ".tools" / "pulumi" / "go.mod"
+TOOLS_MODULE = Path(".tools", "pulumi", "go.mod")
+"""Where, under a checkout's root, the Go module that pins the CLI ``make pulumi`` builds lives."""
 COMMAND_TIMEOUT = 600.0
 TAIL_LINES = 30
 PROGRESS = ("@ ", "Updating (", "Destroying (", "Previewing ", "Outputs:", "Duration:")
 """Line starts of the CLI's progress output, left out of error messages."""
 _VERSION = re.compile(r"v?(\d+)\.(\d+)\.(\d+)")
+_PROJECT_NAME = re.compile(r"^name\s*=\s*[\"']pulumi-thingspace[\"']\s*$", re.MULTILINE)
 
 
 class PulumiNotFoundError(RuntimeError):
@@ -64,11 +71,40 @@ def parse_version(text: str) -> tuple[int, int, int] | None:
     return (int(match[1]), int(match[2]), int(match[3])) if match else None
 
 
-def pinned_version() -> str | None:
-    """The CLI version ``make pulumi`` builds: the pkg/v3 requirement of ``.tools/pulumi/go.mod``."""
-    if not TOOLS_MODULE.is_file():
+def is_checkout(folder: Path) -> bool:
+    """True when ``folder`` is the root of a pulumi-thingspace source checkout: it holds
+    ``.tools/pulumi/go.mod`` and a ``pyproject.toml`` whose project is ``pulumi-thingspace``."""
+    pyproject = folder / "pyproject.toml"
+    if not (folder / TOOLS_MODULE).is_file() or not pyproject.is_file():
+        return False
+    try:
+        return _PROJECT_NAME.search(pyproject.read_text(encoding="utf-8")) is not None
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def find_checkout(start: Path | None = None) -> Path | None:
+    """The root of the pulumi-thingspace checkout ``start`` (default: the working directory) is in, else
+    of the checkout this package is imported from (an editable install); None for neither.
+
+    Each is found by walking up to the first folder :func:`is_checkout` accepts, so an installed wheel
+    outside any checkout has none, and a wheel's own location never counts unless it is inside one.
+    """
+    for origin in (start or Path.cwd(), Path(__file__)):
+        here = origin.resolve()
+        for folder in (here, *here.parents):
+            if is_checkout(folder):
+                return folder
+    return None
+
+
+def pinned_version(checkout: Path | None = None) -> str | None:
+    """The CLI version ``make pulumi`` builds: the pkg/v3 requirement of the checkout's
+    ``.tools/pulumi/go.mod`` (default: :func:`find_checkout`); None outside a checkout."""
+    root = checkout or find_checkout()
+    if root is None or not (root / TOOLS_MODULE).is_file():
         return None
-    for line in TOOLS_MODULE.read_text().splitlines():
+    for line in (root / TOOLS_MODULE).read_text().splitlines():
         parts = line.split()
         if len(parts) >= 2 and parts[0] == "github.com/pulumi/pulumi/pkg/v3":
             return parts[1]
@@ -80,10 +116,12 @@ def minimum_version() -> tuple[int, int, int]:
     return parse_version(metadata.version("pulumi")) or (3, 0, 0)
 
 
-def built_cli_path() -> Path | None:
-    """Where ``make pulumi`` puts the pinned CLI, when this is a source checkout."""
-    version = pinned_version()
-    return REPO / ".tools" / f"pulumi-{version}" / "bin" / "pulumi" if version else None
+def built_cli_path(checkout: Path | None = None) -> Path | None:
+    """Where ``make pulumi`` puts the pinned CLI in the checkout (default: :func:`find_checkout`);
+    None outside a checkout."""
+    root = checkout or find_checkout()
+    version = pinned_version(root) if root else None
+    return root / ".tools" / f"pulumi-{version}" / "bin" / "pulumi" if root and version else None
 
 
 def cli_version(path: Path | str) -> str | None:
@@ -100,16 +138,16 @@ CLI_OVERRIDE = "THINGSPACE_PULUMI_CLI"
 
 
 def find_pulumi() -> PulumiCli:
-    """A compatible ``pulumi`` on PATH, else the built one; raise :class:`PulumiNotFoundError`.
-
-    ``THINGSPACE_PULUMI_CLI``, when set, is the only candidate.
-    """
+    """The ``pulumi`` to run: ``THINGSPACE_PULUMI_CLI`` alone when set, else a compatible one on ``PATH``,
+    else the checkout's built one (see the module docstring); raise :class:`PulumiNotFoundError`."""
     minimum = minimum_version()
+    checkout = find_checkout()
     seen: list[str] = []
     if CLI_OVERRIDE in os.environ:
         candidates = [Path(os.environ[CLI_OVERRIDE])] if os.environ[CLI_OVERRIDE] else []
     else:
-        candidates = [Path(p) for p in (shutil.which("pulumi"), built_cli_path()) if p]
+        built = built_cli_path(checkout) if checkout else None
+        candidates = [Path(p) for p in (shutil.which("pulumi"), built) if p]
     for candidate in candidates:
         if not candidate.is_file():
             continue
@@ -120,9 +158,10 @@ def find_pulumi() -> PulumiCli:
         seen.append(f"{candidate} ({version or 'does not run'})")
     wanted = ".".join(map(str, minimum))
     found = f"; found {', '.join(seen)}" if seen else ""
+    built_note = f"none built in {checkout}" if checkout else "no pulumi-thingspace checkout to build one in"
     raise PulumiNotFoundError(
-        f"no Pulumi CLI >= {wanted} on PATH and none built{found}: run `make pulumi` (needs Go) "
-        "or install the Pulumi CLI"
+        f"no Pulumi CLI >= {wanted} on PATH and {built_note}{found}: install the Pulumi CLI, set "
+        f"{CLI_OVERRIDE} to one, or run `make pulumi` (needs Go) in a pulumi-thingspace checkout"
     )
 
 

@@ -2,9 +2,11 @@
 
 The Node.js language host cannot be built here (the Go module proxy refuses its module), so a
 TypeScript program cannot run under ``pulumi``; it can be type-checked against the SDK a user would
-generate. The npm packages (``@pulumi/pulumi`` at the CLI's version, TypeScript, Node types) are
-pinned by ``.tools/node/package.json`` and ``package-lock.json`` and installed once with ``npm ci``
-into ``.tools/pulumi-nodejs-<hash of those two files>/node_modules``, reused by every later run::
+generate. This tier runs in a pulumi-thingspace checkout (found by
+:func:`~pulumi_thingspace.testing.cli.find_checkout`): the npm packages (``@pulumi/pulumi`` at the CLI's
+version, TypeScript, Node types) are pinned by its ``.tools/node/package.json`` and ``package-lock.json``
+and installed once with ``npm ci`` into ``.tools/pulumi-nodejs-<hash of those two files>/node_modules``,
+reused by every later run; ``pulumi-gen-nodejs`` is the one ``make pulumi`` built beside the CLI::
 
     tools = find_node_tools()                         # NodeToolsNotFoundError: no node, npm or generator
     project = prepare_project("examples/quickstart-ts", tmp_path, tools)
@@ -27,11 +29,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cli import REPO, built_cli_path
+from .cli import built_cli_path, find_checkout
+from .sdk import write_schema
 
-NODE_TOOLS = REPO / ".tools" / "node"
-"""The checked-in ``package.json`` and ``package-lock.json`` of the npm packages the tier uses."""
-SCHEMA = REPO / "schema.json"
+NODE_TOOLS = Path(".tools", "node")
+"""Where, under a checkout's root, the ``package.json`` and ``package-lock.json`` of the npm packages the
+tier uses are checked in."""
 GENERATOR = "pulumi-gen-nodejs"
 INSTALL_TIMEOUT = 900.0
 TSC_TIMEOUT = 600.0
@@ -44,12 +47,14 @@ class NodeToolsNotFoundError(RuntimeError):
 
 @dataclass(frozen=True)
 class NodeTools:
-    """``node``, ``npm``, the SDK generator and the folder the pinned npm packages go to."""
+    """``node``, ``npm``, the SDK generator, the pinned npm packages and the folder they are installed to."""
 
     node: Path
     npm: Path
     generator: Path
     cache_dir: Path
+    pins_dir: Path
+    """The checkout's ``.tools/node``: ``package.json`` and ``package-lock.json``."""
 
     @property
     def node_modules(self) -> Path:
@@ -87,35 +92,45 @@ class TscResult:
         return self.returncode == 0 and not self.errors
 
 
-def cache_dir(tools_dir: Path = NODE_TOOLS) -> Path:
-    """``.tools/pulumi-nodejs-<hash>``: keyed by the pinned ``package.json`` and ``package-lock.json``.
+def cache_dir(pins_dir: Path) -> Path:
+    """``.tools/pulumi-nodejs-<hash>`` beside ``pins_dir`` (``.tools/node``): keyed by the pinned
+    ``package.json`` and ``package-lock.json``.
 
     The ``pulumi-`` prefix puts it under the ``.tools/pulumi-*/`` rule of ``.gitignore``.
     """
     digest = hashlib.sha256()
     for name in ("package.json", "package-lock.json"):
-        digest.update((tools_dir / name).read_bytes())
-    return REPO / ".tools" / f"pulumi-nodejs-{digest.hexdigest()[:12]}"
+        digest.update((pins_dir / name).read_bytes())
+    return pins_dir.parent / f"pulumi-nodejs-{digest.hexdigest()[:12]}"
 
 
-def generator_path() -> Path | None:
-    """``pulumi-gen-nodejs`` beside the CLI ``make pulumi`` builds, when this is a source checkout."""
-    cli = built_cli_path()
+def generator_path(checkout: Path | None = None) -> Path | None:
+    """``pulumi-gen-nodejs`` beside the CLI ``make pulumi`` builds in the checkout (default:
+    :func:`~pulumi_thingspace.testing.cli.find_checkout`); None outside a checkout."""
+    cli = built_cli_path(checkout)
     return cli.parent / GENERATOR if cli else None
 
 
 def find_node_tools() -> NodeTools:
-    """``node`` and ``npm`` on PATH and the built generator; raise :class:`NodeToolsNotFoundError`."""
+    """``node`` and ``npm`` on PATH, the checkout's npm pins and its built generator; raise
+    :class:`NodeToolsNotFoundError`."""
     node, npm = shutil.which("node"), shutil.which("npm")
     missing = [name for name, path in (("node", node), ("npm", npm)) if path is None]
     if node is None or npm is None:
         raise NodeToolsNotFoundError(
             f"{' and '.join(missing)} not on PATH: install Node.js 20+ (with npm) to type-check TypeScript"
         )
-    generator = generator_path()
+    checkout = find_checkout()
+    if checkout is None:
+        raise NodeToolsNotFoundError(
+            f"no pulumi-thingspace checkout at or above {Path.cwd()}: the TypeScript tier needs one "
+            f"(its {NODE_TOOLS} pins the npm packages); run it from a clone"
+        )
+    generator = generator_path(checkout)
     if generator is None or not os.access(generator, os.X_OK):
         raise NodeToolsNotFoundError(f"{generator or GENERATOR} is not built: run `make pulumi` (needs Go)")
-    return NodeTools(Path(node), Path(npm), generator, cache_dir())
+    pins_dir = checkout / NODE_TOOLS
+    return NodeTools(Path(node), Path(npm), generator, cache_dir(pins_dir), pins_dir)
 
 
 def npm_env() -> dict[str, str]:
@@ -127,7 +142,7 @@ def npm_env() -> dict[str, str]:
     return env
 
 
-def install_node_modules(tools: NodeTools, tools_dir: Path = NODE_TOOLS) -> Path:
+def install_node_modules(tools: NodeTools) -> Path:
     """``npm ci`` the pinned packages into :attr:`NodeTools.cache_dir` once; return its ``node_modules``.
 
     The install happens in a sibling folder renamed into place when complete, so an interrupted or
@@ -141,7 +156,7 @@ def install_node_modules(tools: NodeTools, tools_dir: Path = NODE_TOOLS) -> Path
     partial.mkdir(parents=True)
     try:
         for name in ("package.json", "package-lock.json"):
-            shutil.copy2(tools_dir / name, partial / name)
+            shutil.copy2(tools.pins_dir / name, partial / name)
         proc = subprocess.run(
             [str(tools.npm), "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
             cwd=partial,
@@ -165,7 +180,7 @@ def install_node_modules(tools: NodeTools, tools_dir: Path = NODE_TOOLS) -> Path
     return tools.node_modules
 
 
-def generate_sdk(tools: NodeTools, out_dir: Path, schema: Path = SCHEMA) -> str:
+def generate_sdk(tools: NodeTools, out_dir: Path, schema: Path) -> str:
     """Write the Node.js SDK of ``schema`` into ``out_dir`` (replaced); return its npm package name."""
     proc = subprocess.run(
         [str(tools.generator), str(schema), str(out_dir)],
@@ -181,13 +196,16 @@ def generate_sdk(tools: NodeTools, out_dir: Path, schema: Path = SCHEMA) -> str:
     return name
 
 
-def prepare_project(project: Path | str, workdir: Path, tools: NodeTools, schema: Path = SCHEMA) -> Path:
+def prepare_project(project: Path | str, workdir: Path, tools: NodeTools, schema: Path | None = None) -> Path:
     """A copy of the TypeScript ``project`` in ``workdir`` with the generated SDK and the pinned packages.
 
-    The SDK goes to ``sdks/<schema name>`` of the copy (where ``pulumi package add`` puts it) and is
-    reachable as its npm name, like a ``file:`` dependency installed by npm.
+    The SDK is generated from ``schema``, by default this installed package's own (what its plugin serves,
+    the text of the checkout's ``schema.json``), written to ``workdir/schema.json``. It goes to
+    ``sdks/<schema name>`` of the copy (where ``pulumi package add`` puts it) and is reachable as its npm
+    name, like a ``file:`` dependency installed by npm.
     """
     install_node_modules(tools)
+    schema = schema or write_schema(workdir / "schema.json")
     source = Path(project)
     copy = workdir / source.name
     shutil.copytree(

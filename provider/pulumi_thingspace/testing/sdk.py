@@ -1,11 +1,12 @@
-"""The generated Python SDK: ``pulumi package gen-sdk`` on the repository's schema, ready for ``PYTHONPATH``.
+"""The generated Python SDK: ``pulumi package gen-sdk`` on the provider's schema, ready for ``PYTHONPATH``.
 
 A Python program that uses the plugin imports ``pulumi_thingspace_sdk``, the package the CLI generates
-from ``schema.json`` (``language.python.packageName``). :func:`generate_python_sdk` runs the CLI as a
-provider author would, then writes the package's metadata (``setup.py egg_info``) beside it: the
-generated ``_utilities`` reads its own version from that metadata at import, and sends it with every
-resource so the engine loads the plugin of that version. Nothing is installed into any environment; put
-the returned folder on the program's ``PYTHONPATH``::
+from the provider's schema (``language.python.packageName``): by default this installed package's own,
+the schema its plugin serves (in a checkout, the text of ``schema.json``). :func:`generate_python_sdk`
+runs the CLI as a provider author would, then writes the package's metadata (``setup.py egg_info``)
+beside it: the generated ``_utilities`` reads its own version from that metadata at import, and sends it
+with every resource so the engine loads the plugin of that version. Nothing is installed into any
+environment; put the returned folder on the program's ``PYTHONPATH``::
 
     cli = find_pulumi()
     sdk = generate_python_sdk(cli, tmp / "sdk")
@@ -22,11 +23,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cli import REPO, PulumiCli, pulumi_env
+from ..schema.generate import build_schema, dump
+from .cli import PulumiCli, pulumi_env
 
 PACKAGE = "pulumi_thingspace_sdk"
 """The generated package's import name (``language.python.packageName`` in ``schema.json``)."""
-SCHEMA = REPO / "schema.json"
 TIMEOUT = 300.0
 
 
@@ -58,8 +59,16 @@ def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
         )
 
 
-def generate_python_sdk(cli: PulumiCli, out: Path, schema: Path = SCHEMA) -> Path:
-    """Generate the Python SDK of ``schema`` into ``out`` and return the folder to put on ``PYTHONPATH``.
+def write_schema(path: Path) -> Path:
+    """Write this installed package's schema (what its plugin serves) to ``path``; return ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dump(build_schema()), encoding="utf-8")
+    return path
+
+
+def generate_python_sdk(cli: PulumiCli, out: Path, schema: Path | None = None) -> Path:
+    """Generate the Python SDK of ``schema`` (default: :func:`write_schema`'s) into ``out`` and return the
+    folder to put on ``PYTHONPATH``.
 
     Runs ``pulumi package gen-sdk <schema> --language python --out <out>`` (with a throwaway
     ``PULUMI_HOME``), then ``python setup.py egg_info`` in the generated folder so that
@@ -67,6 +76,7 @@ def generate_python_sdk(cli: PulumiCli, out: Path, schema: Path = SCHEMA) -> Pat
     """
     with tempfile.TemporaryDirectory(prefix="gen-sdk-") as scratch:
         env = pulumi_env(cli, Path(scratch))
+        schema = schema or write_schema(Path(scratch) / "schema.json")
         args = [str(cli.path), "package", "gen-sdk", str(schema), "--language", "python"]
         _run([*args, "--out", str(out), "--non-interactive", "--color", "never"], cwd=Path(scratch), env=env)
     folder = out / "python"
