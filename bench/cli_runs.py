@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -11,7 +12,9 @@ from typing import IO
 from pulumi_thingspace.testing.cli import PulumiWorkspace
 
 SAMPLE_SECONDS = 0.05
-PROVIDER_MARK = "pulumi.dynamic"
+TICKS = os.sysconf("SC_CLK_TCK")
+PROVIDER_MARKS = ("pulumi.dynamic", "pulumi_thingspace.plugin")
+"""Command-line words of a provider process: the dynamic provider server, or the ThingSpace plugin."""
 
 
 @dataclass
@@ -19,10 +22,19 @@ class Peaks:
     """Peak resident memory (VmHWM, KiB) seen per role over every sampled command."""
 
     kib: dict[str, int] = field(default_factory=dict)
+    cpu: dict[int, tuple[str, float]] = field(default_factory=dict)
+    """Per pid of the last command: its role and the CPU seconds (user + system) last seen."""
 
     def note(self, role: str, value: int) -> None:
         """Keep the larger of the known and the new peak."""
         self.kib[role] = max(self.kib.get(role, 0), value)
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds per role in the last command, as last sampled (up to one interval short)."""
+        total: dict[str, float] = {}
+        for role, seconds in self.cpu.values():
+            total[role] = total.get(role, 0.0) + seconds
+        return total
 
     def mib(self, role: str) -> float:
         """The peak of ``role`` in MiB (0 when never seen)."""
@@ -64,24 +76,41 @@ def _hwm(pid: int) -> int:
     return 0
 
 
+def _cpu(pid: int) -> float:
+    """User plus system CPU seconds of ``pid`` so far (0 when it is gone)."""
+    text = _read(Path(f"/proc/{pid}/stat"))
+    if text is None:
+        return 0.0
+    fields = text.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
 def _role(pid: int, cli_pid: int) -> str:
     if pid == cli_pid:
         return "cli"
     cmdline = (_read(Path(f"/proc/{pid}/cmdline")) or "").replace("\0", " ")
-    return "provider" if PROVIDER_MARK in cmdline else "other"
+    if any(mark in cmdline for mark in PROVIDER_MARKS):
+        return "provider"
+    return "language" if "pulumi-language-" in cmdline else "other"
 
 
 def run_sampled(ws: PulumiWorkspace, peaks: Peaks, *args: str, timeout: float = 1800.0) -> tuple[float, str]:
     """Run ``pulumi <args>``; (wall seconds, output). Raises on a non-zero exit."""
     start = time.perf_counter()
     proc = ws.start(*args)
+    peaks.cpu.clear()
     chunks: list[str] = []
     assert proc.stdout is not None
     reader = threading.Thread(target=_drain, args=(proc.stdout, chunks), daemon=True)
     reader.start()
     while proc.poll() is None:
         for pid in [proc.pid, *_descendants(proc.pid)]:
-            peaks.note(_role(pid, proc.pid), _hwm(pid))
+            known = peaks.cpu.get(pid)
+            role = _role(pid, proc.pid)
+            if known and role == "other":
+                role = known[0]  # an exited process (not yet reaped) has no command line left
+            peaks.note(role, _hwm(pid))
+            peaks.cpu[pid] = (role, max(_cpu(pid), known[1] if known else 0.0))
         if time.perf_counter() - start > timeout:
             proc.kill()
             raise RuntimeError(f"pulumi {' '.join(args)} timed out after {timeout:.0f} s")

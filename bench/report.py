@@ -69,3 +69,25 @@ def table(results: list[Result]) -> str:
 def write_json(results: list[Result], path: Path) -> None:
     """Write every result as a JSON list of objects."""
     path.write_text(json.dumps([r.record() for r in results], indent=2) + "\n", encoding="utf-8")
+
+
+def merge_json(results: list[Result], path: Path, prefix: str = "") -> None:
+    """Write ``results`` into the JSON list at ``path``, keeping the records of other runs: a record of
+    the same metric and N is replaced, and with ``prefix`` so is every record whose metric starts with
+    it at an N of ``results`` (a partial run updates its own figures only)."""
+    try:
+        existing = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        existing = []
+    fresh = [r.record() for r in results]
+    keys = {(r["metric"], r["n"]) for r in fresh}
+    sizes = {r["n"] for r in fresh}
+
+    def replaced(record: dict[str, object]) -> bool:
+        metric = str(record.get("metric", ""))
+        if prefix and metric.startswith(prefix) and record.get("n") in sizes:
+            return True
+        return (metric, record.get("n")) in keys
+
+    kept = [r for r in existing if not replaced(r)]
+    path.write_text(json.dumps(kept + fresh, indent=2) + "\n", encoding="utf-8")

@@ -1,10 +1,13 @@
 """Benchmarks of pulumi-thingspace against the simulator over loopback, through the engine path.
 
-    python bench/run.py [--sizes 1000,10000,100000] [--quick] [--suite all|classic|compact]
-                        [--output bench/results.json]
+    python bench/run.py [--sizes 1000,10000,100000] [--quick] [--suite all|classic|compact|plugin]
+                        [--references] [--output bench/results.json]
 
 Prints a Markdown table and writes ``results.json``: a list of ``{metric, n, value, unit, target,
-meets_target}``. The benchmarks report; they never fail the build over a missed target.
+meets_target}``. ``--suite plugin`` (the provider plugin's per-device form under the real CLI) merges
+its records into the file, keeping every other one, and compares the plugin with the compact figures
+already there unless ``--references`` measures them beside it. The benchmarks report; they never fail
+the build over a missed target.
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ import platform
 import sys
 import time
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from compact_scenarios import run_compact
 from overhead import run_overhead
+from plugin_scenarios import reference_records, run_plugin
 from pulumi_thingspace.testing.cli import PulumiCli, PulumiNotFoundError, find_pulumi
-from report import Result, table, write_json
+from report import Result, merge_json, table, write_json
 from scenarios import run_size
 
 HERE = Path(__file__).resolve().parent
@@ -44,9 +49,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="sizes 1000,10000 and one repetition each")
     parser.add_argument(
         "--suite",
-        choices=("all", "classic", "compact"),
+        choices=("all", "classic", "compact", "plugin"),
         default="all",
-        help="classic: the per-device resources; compact: the label bundle, real CLI included (default all)",
+        help="classic: the per-device resources; compact: the label bundle, real CLI included; plugin: the "
+        "provider plugin's per-device form under the real CLI (default all)",
+    )
+    parser.add_argument(
+        "--references",
+        action="store_true",
+        help="plugin suite: measure the bundle and the bare provider beside the plugin, alternating, "
+        "instead of using the compact figures of this run or of --output",
     )
     parser.add_argument("--output", type=Path, default=HERE / "results.json", help="where to write JSON")
     args = parser.parse_args(argv)
@@ -58,7 +70,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def real_cli() -> PulumiCli | None:
-    """The real CLI for the compact suite, or None (said once) when there is none."""
+    """The real CLI for the compact and plugin suites, or None (said once) when there is none."""
     try:
         return find_pulumi()
     except PulumiNotFoundError as exc:
@@ -72,19 +84,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: list[Result] = []
     started = time.perf_counter()
     cli = real_cli() if args.suite != "classic" else None
+    suites = {"all": ("compact", "classic", "plugin")}.get(args.suite, (args.suite,))
+    # --suite plugin keeps the other suites' figures and replaces its own earlier ones at these sizes.
+    save = partial(merge_json, prefix="plugin ") if args.suite == "plugin" else write_json
+    known = reference_records(args.output)  # the figures already there, read before anything is written
     for n in args.sizes:
-        if args.suite != "classic":
+        if "compact" in suites:
             print(f"N = {n:,}, compact label bundle ...", file=sys.stderr, flush=True)
             results += run_compact(n, cli)
-        if args.suite != "compact":
+        if "classic" in suites:
             print(f"N = {n:,} ...", file=sys.stderr, flush=True)
             results += run_size(n, repetitions(n, args.quick))
-        write_json(results, args.output)  # what is measured so far survives a later failure
-    if args.suite != "compact":
+        if "plugin" in suites and cli is not None:
+            print(f"N = {n:,}, provider plugin ...", file=sys.stderr, flush=True)
+            this_run = {(r.metric, r.n): r.value for r in results}
+            results += run_plugin(n, cli, this_run if "compact" in suites else known, args.references)
+        save(results, args.output)  # what is measured so far survives a later failure
+    if "classic" in suites:
         print(f"{SINGLE_LABEL_RESOURCES} single-label resources ...", file=sys.stderr, flush=True)
         results += run_overhead(SINGLE_LABEL_RESOURCES, 1 if args.quick else 3)
     elapsed = time.perf_counter() - started
-    write_json(results, args.output)
+    save(results, args.output)
     print(table(results))
     missed = [r for r in results if r.meets_target is False]
     print(
