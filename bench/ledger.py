@@ -30,12 +30,12 @@ import requests
 from report import Result, table
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
-from tests.sink.backends import Backend  # noqa: E402
-from tests.sink.ledger_helpers import ACCOUNT, ask, key, labelled, set_line  # noqa: E402
-from tests.sink.pg_server import PostgresServer, find_bindir  # noqa: E402
-from tests.sink.processes import Sink  # noqa: E402
+from kits.postgres import PostgresServer, find_bindir  # noqa: E402
+from kits.sink_backends import Backend  # noqa: E402
+from kits.sink_ledger import ACCOUNT, ask, key, labelled, set_line  # noqa: E402
+from kits.sink_processes import Sink  # noqa: E402
 
 LINES_PER_CALLBACK = 2000
 PREFIX = "ledger"

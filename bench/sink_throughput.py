@@ -27,12 +27,12 @@ from typing import Any
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
-from tests.sink.backends import Backend  # noqa: E402
-from tests.sink.helpers import callback_body  # noqa: E402
-from tests.sink.pg_server import PostgresServer, find_bindir  # noqa: E402
-from tests.sink.processes import Sink  # noqa: E402
+from kits.postgres import PostgresServer, find_bindir  # noqa: E402
+from kits.sink import callback_body  # noqa: E402
+from kits.sink_backends import Backend  # noqa: E402
+from kits.sink_processes import Sink  # noqa: E402
 
 WARMUP = 200
 

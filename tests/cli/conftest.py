@@ -1,16 +1,14 @@
-"""Real-CLI tier: real ``pulumi`` commands on real projects, against the simulator and the callback sink."""
+"""Real-CLI tier fixtures beyond the shared ones (``pulumi_cli``, ``services``: tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from pulumi_thingspace.demo.services import Services, running_services
+from kits.ci import require
+from pulumi_thingspace.testing.nodejs import NodeTools, NodeToolsNotFoundError, find_node_tools
 
 
-@pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    """The simulator (demo fleet) and a callback sink for one test module."""
-    with running_services(tmp_path_factory.mktemp("services")) as running:
-        yield running
+@pytest.fixture(scope="session")
+def node_tools() -> NodeTools:
+    """``node``, ``npm`` and the SDK generator; skipped when missing, failed instead under ``CI=true``."""
+    return require(find_node_tools, NodeToolsNotFoundError, "no Node.js toolchain for the TypeScript test")

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from kits.paths import PROGRAMS
 from pulumi_thingspace.demo.services import Services
 from pulumi_thingspace.simulator.synthetic import synthetic_ids
 from pulumi_thingspace.testing.cli import PulumiCli, PulumiWorkspace
 
-PROGRAM = Path(__file__).parent / "programs" / "fleet"
+PROGRAM = PROGRAMS / "fleet"
 LABELS_PATH = "/api/m2m/v1/devices/actions/usagesegmentationlabels"
 LABELS_SET, LABELS_REMOVE = f"POST {LABELS_PATH}", f"DELETE {LABELS_PATH}"
 AUTH = ("/oauth2/", "/session/")
@@ -129,6 +131,18 @@ class FleetStack(Fleet):
             if "thingspace:" in done.get("urn", ""):
                 steps.append((done["op"], done["urn"].rsplit("::", 1)[1]))
         return steps
+
+    def start_slowed_up(self, endpoint: str, at_least: int) -> subprocess.Popen[str]:
+        """Start ``pulumi up`` with every device action answered after 1 s; return once ``endpoint``
+        (e.g. :data:`LABELS_SET`) got ``at_least`` requests, with the run still going."""
+        state = self.services.sim.state
+        state.configure_faults(latency_seconds=1.0, path_prefix="/api/m2m/v1/devices/actions/")
+        state.reset_request_counts()
+        running = self.ws.start("up", "--yes", "--skip-preview")
+        deadline = time.monotonic() + 120
+        while state.request_counts().get(endpoint, 0) < at_least and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return running
 
     def export(self) -> dict[str, Any]:
         """``pulumi stack export`` as JSON."""

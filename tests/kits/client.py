@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import responses
+
+from kits.paths import TESTS
 
 BASE = "http://127.0.0.1:9"  # loopback only; `responses` answers before any socket is opened
 ACCOUNT = "0000000000-00001"
@@ -21,7 +22,7 @@ SECRETS = (CLIENT_SECRET, PASSWORD, ACCESS_TOKEN, ACCESS_TOKEN_2, SESSION_TOKEN,
 TOKEN_URL = BASE + "/api/ts/v1/oauth2/token"
 LOGIN_URL = BASE + "/api/m2m/v1/session/login"
 LABELS_URL = BASE + "/api/m2m/v1/devices/actions/usagesegmentationlabels"
-SEEDS = Path(__file__).parent / "seeds"
+SEEDS = TESTS / "unit" / "client" / "seeds"
 
 EXPIRED = {
     "errorCode": "UnifiedWebService.REQUEST_FAILED.SessionToken.Expired",

@@ -1,80 +1,26 @@
-"""Shared wiring of the reliability and security tests: simulator, sink, provider process, programs."""
+"""The engine tier's kit: the programs its tests run, the fleets they add, the failures they name."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping
 
 import pulumi
-from hypothesis import HealthCheck, settings
 
 import pulumi_thingspace as thingspace
+from kits.stack import ACCOUNT, HOOK_PASSWORD, HOOK_USER
 from pulumi_thingspace.simulator import SimulatorServer
-from pulumi_thingspace.simulator.seed import (
-    DEMO_ACCOUNT,
-    DEMO_CLIENT_ID,
-    DEMO_CLIENT_SECRET,
-    DEMO_PASSWORD,
-    DEMO_USERNAME,
-)
-from pulumi_thingspace.sink import SinkServer, SinkSettings
-from pulumi_thingspace.testing import Engine, ProviderServer, secret
+from pulumi_thingspace.simulator.seed import DEMO_USERNAME
+from pulumi_thingspace.simulator.synthetic import synthetic_ids
+from pulumi_thingspace.sink import SinkServer
+from pulumi_thingspace.testing import Engine
 
-ACCOUNT = DEMO_ACCOUNT
-PROJECT = "reliability"
-HOOK_USER = "ts-hook"
-HOOK_PASSWORD = "hook-pw-Rk41-qQz8"
-READ_TOKEN = "sink-read-Tt93-pLm2"
+MISSING_EID = "89049032000001009999999999999999"  # well-formed, not in the fleet
+FORCED = "Simulated failure for this device"
 AUTH_ENDPOINTS = ("POST /api/ts/v1/oauth2/token", "POST /api/m2m/v1/session/login")
 LABELS_SET = "POST /api/m2m/v1/devices/actions/usagesegmentationlabels"
-
-BOUNDED = settings(
-    max_examples=60,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-"""Hypothesis settings of this suite: bounded, no deadline, nothing written to disk."""
-
-
-def sink_settings(db: Path, password: str = HOOK_PASSWORD, token: str = READ_TOKEN) -> SinkSettings:
-    """A sink that accepts the listener's credentials and answers the provider's read token."""
-    return SinkSettings(callback_username=HOOK_USER, callback_password=password, read_token=token, db_path=db)
-
-
-def stack_config(
-    sim_url: str,
-    sink: SinkServer | None = None,
-    *,
-    client_id: str = DEMO_CLIENT_ID,
-    client_secret: str = DEMO_CLIENT_SECRET,
-    username: str = DEMO_USERNAME,
-    password: str = DEMO_PASSWORD,
-    read_token: str = READ_TOKEN,
-    timeout: float = 30.0,
-) -> dict[str, Any]:
-    """Stack config as ``pulumi config set [--secret]`` would give it; with a sink, labels are verified."""
-    config: dict[str, Any] = {
-        "thingspace:baseUrl": sim_url,
-        "thingspace:clientId": client_id,
-        "thingspace:clientSecret": secret(client_secret),
-        "thingspace:username": username,
-        "thingspace:password": secret(password),
-    }
-    if sink is not None:
-        config["thingspace:callbackResultsUrl"] = sink.url
-        config["thingspace:callbackResultsToken"] = secret(read_token)
-        config["thingspace:callbackTimeoutSeconds"] = str(timeout)
-    return config
-
-
-@contextmanager
-def engine_for(tmp: Path, config: Mapping[str, Any]) -> Iterator[Engine]:
-    """A fresh provider process (one per stack config, as the engine starts one per run) and a stack."""
-    with ProviderServer(cwd=tmp, project=PROJECT) as server:
-        yield Engine(server, project=PROJECT, config=config)
 
 
 def behind_listener(sink: SinkServer, password: str = HOOK_PASSWORD) -> pulumi.ResourceOptions:
@@ -91,19 +37,26 @@ def label_set(
     sink: SinkServer | None = None,
     name: str = "VIN",
     password: str = HOOK_PASSWORD,
+    resource: str = "labels",
 ) -> Callable[[], None]:
-    """A program: labels ``{eid: value}``; with a sink, behind a CarrierService listener posting to it."""
+    """A program: labels ``{eid: value}`` (resource ``resource``); with a sink, behind a CarrierService
+    listener posting to it."""
 
     def program() -> None:
         opts = None if sink is None else behind_listener(sink, password)
         thingspace.UsageSegmentationLabels(
-            "labels",
+            resource,
             account_name=ACCOUNT,
             labels=[{"device_id": d, "name": name, "value": v} for d, v in labels.items()],
             opts=opts,
         )
 
     return program
+
+
+def licenses(imeis: list[str]) -> Callable[[], None]:
+    """A program assigning FOTA licenses to ``imeis``."""
+    return lambda: thingspace.FotaLicenseAssignment("fota", account_name=ACCOUNT, device_imeis=list(imeis))
 
 
 def add_fleet(sim: SimulatorServer, count: int, state: str = "active") -> list[dict[str, str]]:
@@ -122,3 +75,51 @@ def failed_logins(sim: SimulatorServer, username: str = DEMO_USERNAME) -> int:
     """The simulator's consecutive failed-login counter of ``username``."""
     (user,) = [u for u in sim.state.users() if u["username"] == username]
     return int(user["failedLogins"])
+
+
+def named_devices(message: str) -> set[str]:
+    """The devices a DeviceFailuresError lists, one ``  - <device>: <reason>`` line each."""
+    return set(re.findall(r"^\s+- (\S+)(?: \(\w+\))?: ", message, re.MULTILINE))
+
+
+def eid(serial: int) -> str:
+    """EID of a fleet device."""
+    return synthetic_ids(serial)["eid"]
+
+
+def labelled_fleet(
+    sink: SinkServer, labels: dict[str, str], password: str = HOOK_PASSWORD
+) -> Callable[[], None]:
+    """A program: a CarrierService listener on the sink, then labels ``vins`` that depend on it."""
+    return label_set(labels, sink=sink, password=password, resource="vins")
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Poll ``condition`` until it holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        time.sleep(0.02)
+
+
+class Background:
+    """Run ``engine.up(program)`` in a thread and keep its outcome."""
+
+    def __init__(self, engine: Engine, program: Callable[[], None]) -> None:
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(engine, program), daemon=True)
+        self._thread.start()
+
+    def _run(self, engine: Engine, program: Callable[[], None]) -> None:
+        try:
+            engine.up(program)
+        except BaseException as exc:
+            self.error = exc
+
+    def join(self, timeout: float = 60.0) -> None:
+        """Wait for the run; re-raise its error."""
+        self._thread.join(timeout)
+        assert not self._thread.is_alive(), "the up did not finish"
+        if self.error is not None:
+            raise self.error

@@ -1,10 +1,10 @@
-"""Write ``tests/compat/states/release-<version>.json``: a stack created by this release, for later code.
+"""Write ``tests/cli/resources/states/release-<version>.json``: a stack made by this release, for later code.
 
 The Pulumi engine stores each dynamic resource's provider pickled by module path (``__provider``), so
 a stack created by a release must keep working after the package's code moves. This script runs the
-release's program (``tests/compat/programs/release-<version>/``, one resource of each class on the
+release's program (``tests/cli/programs/release-<version>/``, one resource of each class on the
 simulator's demo fleet) with the real ``pulumi`` CLI against a simulator and a callback sink on
-loopback, and writes ``pulumi stack export`` of the result for ``test_release_state.py``.
+loopback, and writes ``pulumi stack export`` of the result for ``tests/cli/resources/test_release_state.py``.
 
 What the export holds that depends on this run is made portable:
 
@@ -20,7 +20,7 @@ For a new release: copy the previous ``programs/release-<version>/`` to the new 
 with new resource classes), then, with the release's code (its checkout, or its ``provider/`` first on
 ``PYTHONPATH``, which the ``pulumi`` processes inherit)::
 
-    .venv/bin/python tests/compat/make_release_state.py
+    .venv/bin/python tests/kits/release_state.py
 """
 
 from __future__ import annotations
@@ -41,10 +41,10 @@ from pulumi_thingspace.simulator import Seed, SimulatorServer
 from pulumi_thingspace.sink import SinkServer, SinkSettings
 from pulumi_thingspace.testing.cli import PulumiCli, PulumiWorkspace, find_pulumi
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
-STATES = HERE / "states"
-PROGRAMS = HERE / "programs"
+TESTS = Path(__file__).resolve().parents[1]  # run as a script too: no import of kits.paths
+REPO = TESTS.parent
+STATES = TESTS / "cli" / "resources" / "states"
+PROGRAMS = TESTS / "cli" / "programs"
 STACK = "release"
 PASSPHRASE = "thingspace-release-compat"
 """Encrypts the fixture's secrets, which are the fixed test credentials below: not a secret itself."""

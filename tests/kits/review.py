@@ -9,11 +9,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from kits.paths import PROGRAMS
 from pulumi_thingspace.demo.services import Services
 from pulumi_thingspace.simulator.synthetic import synthetic_ids
 from pulumi_thingspace.testing.cli import PulumiCli, PulumiWorkspace
 
-PROGRAM = Path(__file__).parent / "programs" / "changes"
+PROGRAM = PROGRAMS / "changes"
 AUTH = ("/oauth2/", "/session/")
 READS = ("GET ", "/devices/actions/list", "/fota/v3/devices/")
 

@@ -1,10 +1,11 @@
-"""Helpers for the simulator tests: an API session, a callback receiver and fast timings."""
+"""The simulator over HTTP as a client sees it: an API session, a callback receiver, fast timings."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -123,3 +124,21 @@ def eventually(check: Any, timeout: float = 5.0) -> Any:
         if value or time.monotonic() > deadline:
             return value
         time.sleep(0.02)
+
+
+@dataclass
+class Sim:
+    """A running simulator reached only over HTTP: its base URL and admin endpoints."""
+
+    url: str
+
+    def admin(self, method: str, path: str, **kwargs: object) -> requests.Response:
+        response = requests.request(method, f"{self.url}/_admin/{path}", timeout=10, **kwargs)  # type: ignore[arg-type]
+        response.raise_for_status()
+        return response
+
+    def wait_idle(self) -> None:
+        self.admin("POST", "wait-idle", params={"timeout": 10})
+
+    def counts(self) -> dict[str, int]:
+        return dict(self.admin("GET", "requests").json())

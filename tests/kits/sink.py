@@ -7,11 +7,8 @@ from typing import Any
 
 import requests
 
+from kits.stack import HOOK_PASSWORD, HOOK_USER, READ_TOKEN, sink_settings
 from pulumi_thingspace.sink import SinkSettings
-
-USERNAME = "carrier-listener"
-PASSWORD = "cb-pass-7Hq2-zzXk"
-TOKEN = "read-token-Qm81-vvPp"
 
 EID_A = "89049032000000000000000000000011"
 EID_B = "89049032000000000000000000000022"
@@ -97,8 +94,8 @@ def callback_body(
     lines: list[Line] | None = None,
     *,
     count: int = 1,
-    username: str | None = USERNAME,
-    password: str | None = PASSWORD,
+    username: str | None = HOOK_USER,
+    password: str | None = HOOK_PASSWORD,
 ) -> dict[str, Any]:
     """A CarrierService label callback in the seed 001 shape."""
     lines = lines if lines is not None else [(EID_A, "VIN", "V1", "Set", "Success")]
@@ -135,20 +132,12 @@ def callback_body(
     return body
 
 
-def read(base_url: str, request_id: str, token: str | None = TOKEN) -> requests.Response:
+def read(base_url: str, request_id: str, token: str | None = READ_TOKEN) -> requests.Response:
     """GET the read endpoint, with a bearer token unless ``token`` is None."""
     headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
     return requests.get(f"{base_url}/requests/{request_id}", headers=headers, timeout=10)
 
 
 def make_settings(db: Path | str, **overrides: Any) -> SinkSettings:
-    """Sink settings with the test credentials on ``db``: a SQLite file or a PostgreSQL URL."""
-    values: dict[str, Any] = {
-        "callback_username": USERNAME,
-        "callback_password": PASSWORD,
-        "read_token": TOKEN,
-        "db_timeout": 2.0,
-    }
-    values["database_url" if isinstance(db, str) else "db_path"] = db
-    values.update(overrides)
-    return SinkSettings(**values)
+    """``kits.stack.sink_settings`` on ``db`` with a 2 s store timeout, so an outage shows quickly."""
+    return sink_settings(db, **{"db_timeout": 2.0, **overrides})

@@ -6,7 +6,8 @@ from typing import Any
 
 import requests
 
-from .helpers import TOKEN, Line, callback_body
+from kits.sink import Line, callback_body
+from kits.stack import READ_TOKEN
 
 ACCOUNT = "0342330389-00001"
 OTHER_ACCOUNT = "0342330389-00002"
@@ -44,7 +45,7 @@ def stored(request_id: str, *lines: Line, count: int = 1) -> dict[str, Any]:
     return body
 
 
-def ask(base_url: str, account: str, keys: list[str], token: str | None = TOKEN) -> requests.Response:
+def ask(base_url: str, account: str, keys: list[str], token: str | None = READ_TOKEN) -> requests.Response:
     """``POST {base_url}/ledger`` with the read token (none when ``token`` is None)."""
     headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
     body = {"accountName": account, "keys": keys}

@@ -9,14 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .helpers import PASSWORD, TOKEN, USERNAME
+from kits.stack import HOOK_PASSWORD, HOOK_USER, READ_TOKEN
 
 SCRIPT = Path(sys.executable).with_name("thingspace-callback-sink")
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "pulumi_thingspace.sink"]
 SECRET_ENV = {
-    "THINGSPACE_SINK_CALLBACK_USERNAME": USERNAME,
-    "THINGSPACE_SINK_CALLBACK_PASSWORD": PASSWORD,
-    "THINGSPACE_SINK_READ_TOKEN": TOKEN,
+    "THINGSPACE_SINK_CALLBACK_USERNAME": HOOK_USER,
+    "THINGSPACE_SINK_CALLBACK_PASSWORD": HOOK_PASSWORD,
+    "THINGSPACE_SINK_READ_TOKEN": READ_TOKEN,
 }
 
 

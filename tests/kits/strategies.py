@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from pulumi.runtime import rpc
 
 ACCOUNTS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", fullmatch=True)
 HEX = "0123456789abcdefABCDEF"
+
+BOUNDED = settings(
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+"""Hypothesis settings of the property tests: bounded, no deadline, nothing written to disk."""
 
 
 def digits(low: int, high: int | None = None) -> st.SearchStrategy[str]:

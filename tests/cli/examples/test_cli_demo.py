@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
+from kits.examples import QUICKSTART, run_demo
 from pulumi_thingspace.simulator import DEMO_CLIENT_SECRET, DEMO_PASSWORD
 from pulumi_thingspace.simulator.synthetic import synthetic_ids
 from pulumi_thingspace.testing.cli import CLI_OVERRIDE, PulumiCli
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def run_demo(cli: PulumiCli, *args: str) -> subprocess.CompletedProcess[str]:
-    """``python -m pulumi_thingspace.demo`` from the repository root with the given CLI."""
-    env = {**os.environ, CLI_OVERRIDE: str(cli.path)}
-    return subprocess.run(
-        [sys.executable, "-m", "pulumi_thingspace.demo", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
 
 def test_the_demo_runs_the_real_pulumi_preview_up_and_destroy(pulumi_cli: PulumiCli) -> None:
-    proc = run_demo(pulumi_cli)
+    proc = run_demo(env={CLI_OVERRIDE: str(pulumi_cli.path)})
     out = proc.stdout
     assert proc.returncode == 0, out + proc.stderr
     assert out.splitlines()[0] == f"Pulumi CLI {pulumi_cli.version}: {pulumi_cli.path}"
@@ -49,11 +31,11 @@ def test_a_failed_up_ends_the_demo_with_the_cli_message_and_no_traceback(
     pulumi_cli: PulumiCli, tmp_path: Path
 ) -> None:
     project = tmp_path / "quickstart"
-    shutil.copytree(REPO / "examples" / "quickstart", project, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(QUICKSTART, project, ignore=shutil.ignore_patterns("__pycache__"))
     program = project / "__main__.py"
     missing = synthetic_ids(99)["eid"]  # not in the demo fleet: its callback reports the failure
     program.write_text(program.read_text().replace(synthetic_ids(4)["eid"], missing))
-    proc = run_demo(pulumi_cli, "--project", str(project))
+    proc = run_demo("--project", str(project), env={CLI_OVERRIDE: str(pulumi_cli.path)})
     assert proc.returncode == 1
     assert "FAIL: `pulumi up --yes` failed (exit 1)" in proc.stderr
     assert f"{missing}/SEGMENT (set): The device does not exist" in proc.stderr

@@ -3,35 +3,23 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
-from cli_testkit import LABELS_REMOVE, LABELS_SET, Fleet
-
+from kits.cli import LABELS_REMOVE, LABELS_SET, Fleet
+from kits.examples import FLEET_LABELS, load_make_fleet
 from pulumi_thingspace.demo.services import Services
 from pulumi_thingspace.testing.cli import PulumiCli, PulumiWorkspace
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "fleet-labels"
 DEVICES = 3000
-
-
-def make_fleet() -> ModuleType:
-    """The example's own ``make_fleet.py``."""
-    spec = importlib.util.spec_from_file_location("cli_make_fleet", EXAMPLE / "make_fleet.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_fleet_labels_from_a_csv_then_an_edited_row_sends_one_remove_and_one_set(
     pulumi_cli: PulumiCli, services: Services, tmp_path: Path
 ) -> None:
     services.sim.state.add_synthetic_devices(services.account, DEVICES - 12, start=13)  # the demo has 1-12
-    ws = PulumiWorkspace(pulumi_cli, EXAMPLE, tmp_path, config=services.stack_config())
-    rows = make_fleet().label_rows(DEVICES)
-    make_fleet().write_csv(ws.dir / "fleet.csv", rows)
+    ws = PulumiWorkspace(pulumi_cli, FLEET_LABELS, tmp_path, config=services.stack_config())
+    rows = load_make_fleet().label_rows(DEVICES)
+    load_make_fleet().write_csv(ws.dir / "fleet.csv", rows)
     fleet = Fleet(services, ws.dir)
 
     assert "+ 3 to create" in ws.run("preview").stdout

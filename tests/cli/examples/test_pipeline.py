@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from kits.paths import REPO
 from pulumi_thingspace.demo.services import Services, plain, running_services
 from pulumi_thingspace.testing.cli import PulumiCli, PulumiWorkspace
 
-REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "examples" / "ci" / "pipeline.sh"
 QUICKSTART = REPO / "examples" / "quickstart"
 CREDENTIALS = {

@@ -9,33 +9,18 @@ meets first, the SDK's types, is checked instead. Needs ``node``, ``npm`` and ``
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-import pytest
 import yaml
 
+from kits.paths import EXAMPLES
 from pulumi_thingspace.testing.nodejs import (
     NodeTools,
-    NodeToolsNotFoundError,
-    find_node_tools,
     prepare_project,
     typecheck,
 )
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EXAMPLE = EXAMPLES / "quickstart-ts"
-
-
-@pytest.fixture(scope="module")
-def node_tools() -> NodeTools:
-    """``node``, ``npm`` and the SDK generator; skipped when missing, failed instead under ``CI=true``."""
-    try:
-        return find_node_tools()
-    except NodeToolsNotFoundError as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true and no Node.js toolchain: {exc}")
-        pytest.skip(f"TypeScript test skipped: {exc}")
 
 
 def test_quickstart_ts_type_checks_against_the_generated_sdk_and_a_misspelled_property_is_named(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,22 +10,22 @@ from typing import Any
 import pytest
 import yaml
 
-CI = Path(__file__).resolve().parents[2] / "examples" / "ci"
+from kits.ci import skip_or_fail
+from kits.paths import EXAMPLES
+
+CI = EXAMPLES / "ci"
 GITHUB = CI / "github" / "thingspace.yml"
 GITLAB = CI / "gitlab" / ".gitlab-ci.yml"
 
 
 def tool(name: str, hint: str) -> str:
-    """Path of a linter; skipped without it, failed under CI=true (tests/pipeline/install-linters.sh)."""
+    """Path of a linter; skipped without it, failed under CI=true (tests/cli/examples/install-linters.sh)."""
     found = shutil.which(name) or next(
         (str(p) for p in [Path.home() / "go" / "bin" / name] if p.is_file()), None
     )
     if found:
         return found
-    message = f"{name} not installed: {hint}"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    skip_or_fail(f"{name} not installed: {hint}")
 
 
 def scripts(job: dict[str, Any]) -> str:
@@ -81,12 +80,12 @@ def test_deploys_run_one_at_a_time_per_stack() -> None:
 
 
 def test_actionlint() -> None:
-    actionlint = tool("actionlint", "run tests/pipeline/install-linters.sh")
+    actionlint = tool("actionlint", "run tests/cli/examples/install-linters.sh")
     proc = subprocess.run([actionlint, str(GITHUB)], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_shellcheck() -> None:
-    shellcheck = tool("shellcheck", "run tests/pipeline/install-linters.sh")
+    shellcheck = tool("shellcheck", "run tests/cli/examples/install-linters.sh")
     proc = subprocess.run([shellcheck, str(CI / "pipeline.sh")], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr

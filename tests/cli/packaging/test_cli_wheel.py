@@ -25,6 +25,8 @@ import pytest
 import requests
 import yaml
 
+from kits.ci import skip_or_fail
+from kits.paths import REPO
 from pulumi_thingspace.simulator import (
     DEMO_ACCOUNT,
     DEMO_CLIENT_ID,
@@ -35,7 +37,6 @@ from pulumi_thingspace.simulator import (
 from pulumi_thingspace.testing import secret
 from pulumi_thingspace.testing.cli import PulumiCli, PulumiWorkspace
 
-REPO = Path(__file__).resolve().parents[2]
 SDIST = ("pyproject.toml", "README.md", "provider")
 """What the wheel is built from: the files an sdist of the project carries."""
 DEPS_CACHE = "wheel-test-deps"
@@ -70,13 +71,6 @@ pulumi.export("labels", labels.labels)
 pulumi.export("licensedImeis", fota.device_imeis)
 pulumi.export("providerModule", thingspace.__file__)
 '''
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip with ``reason``, or fail under ``CI=true`` (a pipeline never passes without this test)."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true: {reason}")
-    pytest.skip(f"wheel test skipped: {reason}")
 
 
 def pip(python: Path | str, *args: str, needs_index: bool = False) -> subprocess.CompletedProcess[str]:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cli_testkit import LABELS_REMOVE, LABELS_SET
-
+from kits.cli import LABELS_REMOVE, LABELS_SET
+from kits.paths import EXAMPLES
 from pulumi_thingspace.demo.services import Services
 from pulumi_thingspace.testing.cli import PulumiCli, PulumiWorkspace
 
-PROGRAM = Path(__file__).parents[2] / "examples" / "quickstart-yaml"
+PROGRAM = EXAMPLES / "quickstart-yaml"
 REFUSED_EID = "89049032000000000000000000000163"
 OTHERS = (
     "89049032000000000000000000000260",

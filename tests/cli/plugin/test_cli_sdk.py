@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cli_testkit import AUTH, LABELS_REMOVE, LABELS_SET
-
+from kits.cli import AUTH, LABELS_REMOVE, LABELS_SET
+from kits.paths import PROGRAMS
 from pulumi_thingspace.demo.services import Services
 from pulumi_thingspace.plugin.install import version as plugin_version
 from pulumi_thingspace.simulator import (
@@ -34,7 +34,7 @@ from pulumi_thingspace.testing import secret
 from pulumi_thingspace.testing.cli import PulumiCli, PulumiWorkspace
 from pulumi_thingspace.testing.sdk import generate_python_sdk, inspect_sdk
 
-PROGRAM = Path(__file__).parent / "programs" / "sdk_tenants"
+PROGRAM = PROGRAMS / "sdk_tenants"
 TENANT_B_ACCOUNT = "0000000000-00002"
 OURS = "thingspace:index:"
 LABEL, PINNED = "TENANT", "PINNED"

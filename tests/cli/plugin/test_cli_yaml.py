@@ -14,13 +14,14 @@ from typing import Any
 
 import yaml
 
+from kits.paths import EXAMPLES
 from pulumi_thingspace.client import Credentials, ThingSpaceClient
 from pulumi_thingspace.demo.services import Services
 from pulumi_thingspace.simulator.seed import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD, DEMO_USERNAME
 from pulumi_thingspace.simulator.synthetic import synthetic_ids
 from pulumi_thingspace.testing.cli import PulumiCli, PulumiWorkspace
 
-QUICKSTART = Path(__file__).resolve().parents[2] / "examples" / "quickstart-yaml"
+QUICKSTART = EXAMPLES / "quickstart-yaml"
 OURS = "thingspace:index:"
 LABEL_KEYS = [f"{synthetic_ids(n)['eid']}/SEGMENT" for n in (1, 2, 3, 4)]  # the program's four labels
 CHANGED = "89049032000000000000000000000163/SEGMENT"  # device 1: its value is the pilotValue config

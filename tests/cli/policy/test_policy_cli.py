@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
+from kits.paths import PROGRAMS
 from pulumi_thingspace.demo.services import Services
 from pulumi_thingspace.simulator.synthetic import synthetic_ids
 from pulumi_thingspace.testing.cli import PulumiCli, PulumiWorkspace
 
-PROGRAM = Path(__file__).parents[1] / "review" / "programs" / "changes"
+PROGRAM = PROGRAMS / "changes"
 LABELS = {f"{synthetic_ids(1)['eid']}/SEGMENT": "a"}
 RETIRE = [synthetic_ids(n)["iccid"] for n in (11, 12)]
 COMPLIANT = {"listener": {}, "labels": LABELS, "licenses": [synthetic_ids(3)["imei"]], "retire": RETIRE}

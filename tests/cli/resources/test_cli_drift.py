@@ -11,7 +11,7 @@ import signal
 import time
 from pathlib import Path
 
-from cli_testkit import (
+from kits.cli import (
     FLEET_START,
     LABELS_REMOVE,
     FleetStack,
@@ -21,7 +21,6 @@ from cli_testkit import (
     listener,
     resource,
 )
-
 from pulumi_thingspace.client import Credentials, ThingSpaceClient
 from pulumi_thingspace.demo.services import Services
 from pulumi_thingspace.models.labels import WireLabel
@@ -181,12 +180,7 @@ def test_a_killed_up_then_cancel_and_a_reverted_program_converges_with_up_refres
     stack.up()
 
     declare(stack, {key: "v2" for key in before})
-    services.sim.state.configure_faults(latency_seconds=1.0, path_prefix="/api/m2m/v1/devices/actions/")
-    services.sim.state.reset_request_counts()
-    running = stack.ws.start("up", "--yes", "--skip-preview")
-    deadline = time.monotonic() + 120
-    while services.sim.state.request_counts().get(LABELS_REMOVE, 0) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    running = stack.start_slowed_up(LABELS_REMOVE, 2)
     os.kill(running.pid, signal.SIGKILL)  # the CI runner is lost: the engine dies, the provider does not
     running.communicate()
     at_kill = label_requests(services)

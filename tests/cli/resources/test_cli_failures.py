@@ -5,10 +5,9 @@ rejects the listener, missing credentials in a preview, `pulumi import`, and an 
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
-from cli_testkit import (
+from kits.cli import (
     FLEET_START,
     LABELS_PATH,
     LABELS_REMOVE,
@@ -19,14 +18,13 @@ from cli_testkit import (
     listener,
     resource,
 )
-
+from kits.paths import EXCERPTS
 from pulumi_thingspace.demo.services import Services
 from pulumi_thingspace.simulator.synthetic import synthetic_ids
 from pulumi_thingspace.testing import secret
 from pulumi_thingspace.testing.cli import PulumiCli, interrupt
 
 REFUSED = "The device does not exist"
-EXCERPTS = Path(__file__).parents[2] / ".tools" / "excerpts"
 
 
 def labels_program(stack: FleetStack, labels: dict[str, str], with_listener: bool = True) -> None:
@@ -197,12 +195,7 @@ def test_an_up_interrupted_while_labels_are_sent_converges_on_the_next_up(
     changed = {key: "interrupted" for key in wanted}
     labels_program(stack, changed)
 
-    services.sim.state.configure_faults(latency_seconds=1.0, path_prefix="/api/m2m/v1/devices/actions/")
-    services.sim.state.reset_request_counts()
-    running = stack.ws.start("up", "--yes", "--skip-preview")
-    deadline = time.monotonic() + 120
-    while services.sim.state.request_counts().get(LABELS_SET, 0) < 1 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    running = stack.start_slowed_up(LABELS_SET, 1)
     output = interrupt(running)
     EXCERPTS.mkdir(parents=True, exist_ok=True)
     (EXCERPTS / "interrupted-up.txt").write_text(output)

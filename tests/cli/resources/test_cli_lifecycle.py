@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_testkit import (
+
+from kits.cli import (
     FLEET_START,
     LABELS_REMOVE,
     LABELS_SET,
@@ -21,7 +22,7 @@ from cli_testkit import (
     listener,
     resource,
 )
-
+from kits.paths import EXCERPTS
 from pulumi_thingspace.demo.services import Services
 from pulumi_thingspace.simulator.synthetic import synthetic_ids
 from pulumi_thingspace.testing.cli import PulumiCli
@@ -31,7 +32,6 @@ SERIALS = range(FLEET_START, FLEET_START + FLEET)
 LICENSED = [synthetic_ids(n)["imei"] for n in (3, 4, 5)]  # the demo fleet's 1 and 2 hold one already
 RETIRED = [synthetic_ids(n)["iccid"] for n in (11, 12)]  # deactivated in the demo fleet
 CHANGED_EID = synthetic_ids(FLEET_START + 500)["eid"]
-EXCERPTS = Path(__file__).parents[2] / ".tools" / "excerpts"  # real CLI output, quoted in the README
 
 
 def program(stack: FleetStack, labels: dict[str, str]) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_testkit import LABELS_REMOVE, LABELS_SET, FleetStack, changed_lines, label_list, listener, resource
 
+from kits.cli import LABELS_REMOVE, LABELS_SET, FleetStack, changed_lines, label_list, listener, resource
 from pulumi_thingspace.demo.services import Services
 from pulumi_thingspace.simulator.synthetic import synthetic_ids
 from pulumi_thingspace.testing.cli import PulumiCli

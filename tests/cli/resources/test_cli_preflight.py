@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli_testkit import FleetStack, label_list, label_map, listener, resource
-
+from kits.cli import FleetStack, label_list, label_map, listener, resource
+from kits.paths import EXCERPTS
 from pulumi_thingspace.demo.services import Services
 from pulumi_thingspace.simulator.synthetic import synthetic_ids
 from pulumi_thingspace.testing.cli import PulumiCli
 
-EXCERPTS = Path(__file__).parents[2] / ".tools" / "excerpts"
 CALLBACKS_READ = "GET /api/m2m/v1/callbacks/{account}"
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli_testkit import FleetStack, label_list, label_map, listener, resource
-
+from kits.cli import FleetStack, label_list, label_map, listener, resource
 from pulumi_thingspace.demo.services import Services
 from pulumi_thingspace.simulator import DEMO_CLIENT_SECRET, DEMO_PASSWORD
 from pulumi_thingspace.testing.cli import PulumiCli

@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from compact_kit import ACCOUNT, LABELS_PATH, SECRETS, api_counts, stack_config
+import pytest
 
+from kits.compact import LABELS_PATH
+from kits.paths import PROGRAMS
+from kits.stack import ACCOUNT, SECRETS, api_counts, stack_config
 from pulumi_thingspace.simulator import SimulatorServer
 from pulumi_thingspace.simulator.synthetic import eid_for
 from pulumi_thingspace.testing.cli import PulumiCli, PulumiWorkspace
 
-PROJECT = Path(__file__).parent / "cli_project"
+pytestmark = pytest.mark.sim_config(callback_resend_seconds=0.1)  # unacknowledged callbacks resent quickly
+
+PROJECT = PROGRAMS / "compact_labels"
 COUNT = 10_000
 CHANGED = 7  # list index: device serial 8
 URN_NAME = "::fleet"
@@ -20,7 +25,7 @@ URN_NAME = "::fleet"
 def test_ten_thousand_label_bundle_under_the_real_cli(
     pulumi_cli: PulumiCli, sim: SimulatorServer, tmp_path: Path
 ) -> None:
-    config = {**stack_config(sim.url), "labelCount": str(COUNT), "accountName": ACCOUNT}
+    config = {**stack_config(sim), "labelCount": str(COUNT), "accountName": ACCOUNT}
     ws = PulumiWorkspace(pulumi_cli, PROJECT, tmp_path, config=config)
     sim.state.reset_request_counts()
     ws.run("up", "--yes")

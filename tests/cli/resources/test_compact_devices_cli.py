@@ -6,13 +6,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from compact_kit import ACCOUNT, SECRETS, api_counts, stack_config
+import pytest
 
+from kits.paths import PROGRAMS
+from kits.stack import ACCOUNT, SECRETS, api_counts, stack_config
 from pulumi_thingspace.simulator import SimulatorServer
 from pulumi_thingspace.simulator.synthetic import iccid_for, imei_for
 from pulumi_thingspace.testing.cli import PulumiCli, PulumiWorkspace
 
-PROJECT = Path(__file__).parent / "cli_devices_project"
+pytestmark = pytest.mark.sim_config(callback_resend_seconds=0.1)  # unacknowledged callbacks resent quickly
+
+PROJECT = PROGRAMS / "compact_devices"
 LICENSED = (1001, 3500)  # 2,500 active devices: three assign requests of 1,000
 RETIRED = (5001, 5250)  # 250 deactive devices: three delete requests of 100
 ASSIGN = "POST /api/fota/v3/licenses/{account}/assign"
@@ -33,7 +37,7 @@ def test_license_and_retirement_bundles_under_the_real_cli(
     sim.state.set_license_pool(ACCOUNT, 3000)
     ranges = {"licenseFirst": LICENSED[0], "licenseLast": LICENSED[1]}
     ranges |= {"retireFirst": RETIRED[0], "retireLast": RETIRED[1]}
-    config = {**stack_config(sim.url), "accountName": ACCOUNT, **{k: str(v) for k, v in ranges.items()}}
+    config = {**stack_config(sim), "accountName": ACCOUNT, **{k: str(v) for k, v in ranges.items()}}
     ws = PulumiWorkspace(pulumi_cli, PROJECT, tmp_path, config=config)
 
     sim.state.reset_request_counts()

@@ -2,7 +2,7 @@
 
 The engine stores each dynamic resource's provider pickled by module path (``__provider``), so moving
 or renaming a provider class strands every stack created before the move. For each checked-in export
-``states/release-<version>.json`` (see ``make_release_state.py``), one test walks the whole life of
+``states/release-<version>.json`` (see ``tests/kits/release_state.py``), one test walks the whole life of
 that stack: the simulator is seeded with what the state records (the labels on the devices, the
 licenses, the retired devices gone, the listener registered on the sink), the export is imported into
 a fresh ``file://`` stack with the release's program, and ``pulumi preview``, ``pulumi refresh``, a
@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from make_release_state import (
+
+from kits.release_state import (
     SINK_PASSWORD,
     STATES,
     compat_services,
@@ -26,7 +27,6 @@ from make_release_state import (
     provider_classes,
     workspace,
 )
-
 from pulumi_thingspace.demo.services import Services
 from pulumi_thingspace.simulator import Seed, demo_seed
 from pulumi_thingspace.simulator.seed import SeedCallback

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from review_kit import ChangesStack, eid, iccid, imei, labels, run_review
 
+from kits.review import ChangesStack, eid, iccid, imei, labels, run_review
 from pulumi_thingspace.demo.services import Services
 from pulumi_thingspace.review import parse_preview, render, review
 from pulumi_thingspace.review.model import DEVICES_DELETED, LABELS_CHANGED, LABELS_REMOVED, LABELS_SET

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from review_kit import ChangesStack, eid, labels, run_review
 
+from kits.review import ChangesStack, eid, labels, run_review
 from pulumi_thingspace.demo.services import Services
 from pulumi_thingspace.testing.cli import PulumiCli
 

@@ -10,8 +10,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from cli_testkit import PROGRAM, Fleet, FleetStack, label_list, label_map, listener, resource
-
+from kits.cli import PROGRAM, Fleet, FleetStack, label_list, label_map, listener, resource
 from pulumi_thingspace.demo.services import Services
 from pulumi_thingspace.simulator.synthetic import synthetic_ids
 from pulumi_thingspace.testing import Engine, ProviderServer

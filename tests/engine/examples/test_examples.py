@@ -8,86 +8,39 @@ what reached ThingSpace.
 from __future__ import annotations
 
 import csv
-import importlib.util
-import json
-import os
-import secrets
 import shutil
-import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
+from kits.examples import FLEET_LABELS, QUICKSTART, load_make_fleet, run_demo
+from kits.stack import api_counts, stack_config
 from pulumi_thingspace.simulator import SimulatorServer
-from pulumi_thingspace.simulator.seed import (
-    DEMO_ACCOUNT,
-    DEMO_CLIENT_ID,
-    DEMO_CLIENT_SECRET,
-    DEMO_PASSWORD,
-    DEMO_USERNAME,
-)
+from pulumi_thingspace.simulator.seed import DEMO_ACCOUNT, DEMO_CLIENT_SECRET, DEMO_PASSWORD
 from pulumi_thingspace.simulator.synthetic import synthetic_ids
-from pulumi_thingspace.sink import SinkServer, SinkSettings
+from pulumi_thingspace.sink import SinkServer
 from pulumi_thingspace.testing import Engine, ProviderServer, secret
-from pulumi_thingspace.testing.cli import CLI_OVERRIDE, PulumiCli, PulumiWorkspace
+from pulumi_thingspace.testing.cli import CLI_OVERRIDE
 
-REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = REPO / "examples"
-QUICKSTART = EXAMPLES / "quickstart"
+EXAMPLE_SINK_USER = "thingspace-callbacks"
+"""The ``sinkUsername`` the examples default to: the sink here expects it, as an operator's would."""
+pytestmark = pytest.mark.sink_config(callback_username=EXAMPLE_SINK_USER)
+
 LABELS_PATH = "/api/m2m/v1/devices/actions/usagesegmentationlabels"
 FLEET_SIZE = 3000
 
 
-def load_make_fleet() -> ModuleType:
-    """``examples/fleet-labels/make_fleet.py`` under a name no other test module uses."""
-    spec = importlib.util.spec_from_file_location(
-        "fleet_labels_make_fleet", EXAMPLES / "fleet-labels" / "make_fleet.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def sink(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SinkServer]:
-    """One callback sink for the module, as an operator would run it."""
-    settings = SinkSettings(
-        callback_username="thingspace-callbacks",
-        callback_password=secrets.token_urlsafe(16),
-        read_token=secrets.token_urlsafe(16),
-        db_path=tmp_path_factory.mktemp("sink") / "callbacks.db",
-        port=0,
-    )
-    with SinkServer(settings) as server:
-        yield server
-
-
-def stack_config(sim: SimulatorServer, sink: SinkServer) -> dict[str, Any]:
+def example_config(sim: SimulatorServer, sink: SinkServer) -> dict[str, Any]:
     """Provider settings for the simulator with verified label results, and the sink listener config."""
-    return {
-        "thingspace:baseUrl": sim.url,
-        "thingspace:clientId": DEMO_CLIENT_ID,
-        "thingspace:clientSecret": secret(DEMO_CLIENT_SECRET),
-        "thingspace:username": DEMO_USERNAME,
-        "thingspace:password": secret(DEMO_PASSWORD),
-        "thingspace:callbackResultsUrl": sink.url,
-        "thingspace:callbackResultsToken": secret(sink.settings.read_token),
-        "thingspace:callbackTimeoutSeconds": "20",
-        "sinkUrl": sink.callback_url,
-        "sinkPassword": secret(sink.settings.callback_password),
-    }
-
-
-def api_counts(sim: SimulatorServer) -> dict[str, int]:
-    """Requests per endpoint since the last reset, authentication left out."""
-    return {
-        k: v for k, v in sim.state.request_counts().items() if "/oauth2/" not in k and "/session/" not in k
-    }
+    return stack_config(
+        sim,
+        sink,
+        timeout=20,
+        sinkUrl=sink.callback_url,
+        sinkPassword=secret(sink.settings.callback_password),
+    )
 
 
 def label_lines(sim: SimulatorServer) -> dict[str, set[tuple[str, str, str]]]:
@@ -107,7 +60,7 @@ def test_quickstart_lands_on_the_demo_fleet_and_a_second_up_sends_nothing(sink: 
         SimulatorServer() as sim,
         ProviderServer(cwd=QUICKSTART, project="quickstart") as server,
     ):
-        engine = Engine(server, project="quickstart", stack="test", config=stack_config(sim, sink))
+        engine = Engine(server, project="quickstart", stack="test", config=example_config(sim, sink))
         steps = engine.up(QUICKSTART)
         assert sorted((s.op, s.name) for s in steps) == [
             ("create", "carrier-callbacks"),
@@ -133,7 +86,7 @@ def test_quickstart_lands_on_the_demo_fleet_and_a_second_up_sends_nothing(sink: 
         assert (listener["serviceName"], listener["url"], listener["username"]) == (
             "CarrierService",
             sink.callback_url,
-            "thingspace-callbacks",
+            EXAMPLE_SINK_USER,
         )
 
         segments = engine.outputs("segments")
@@ -161,7 +114,7 @@ def test_fleet_labels_from_a_csv_of_thousands_then_only_the_edited_rows_are_sent
     make_fleet = load_make_fleet()
     project = tmp_path / "fleet-labels"
     shutil.copytree(
-        EXAMPLES / "fleet-labels",
+        FLEET_LABELS,
         project,
         ignore=shutil.ignore_patterns("fleet.csv", "fleet-seed.json", "__pycache__"),
     )
@@ -178,7 +131,7 @@ def test_fleet_labels_from_a_csv_of_thousands_then_only_the_edited_rows_are_sent
         SimulatorServer(tmp_path / "fleet-seed.json") as sim,
         ProviderServer(cwd=project, project="fleet-labels") as server,
     ):
-        engine = Engine(server, project="fleet-labels", stack="test", config=stack_config(sim, sink))
+        engine = Engine(server, project="fleet-labels", stack="test", config=example_config(sim, sink))
         assert [(s.op, s.name) for s in engine.up(project)] == [
             ("create", "carrier-callbacks"),
             ("create", "fleet"),
@@ -223,27 +176,9 @@ def test_fleet_labels_from_a_csv_of_thousands_then_only_the_edited_rows_are_sent
         assert engine.outputs("fleet")["verified"] is True
 
 
-def run_demo(*args: str, path: str | None = None, no_cli: bool = False) -> subprocess.CompletedProcess[str]:
-    """``python -m pulumi_thingspace.demo`` from the repository root, as ``make demo`` runs it."""
-    env = dict(os.environ)
-    if path is not None:
-        env["PATH"] = path
-    if no_cli:
-        env[CLI_OVERRIDE] = ""
-    return subprocess.run(
-        [sys.executable, "-m", "pulumi_thingspace.demo", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_demo_without_the_pulumi_cli_says_so_and_prints_the_verified_summary() -> None:
     # No Pulumi CLI, whatever the machine has installed or built.
-    proc = run_demo(path=str(Path(sys.executable).parent), no_cli=True)
+    proc = run_demo(env={"PATH": str(Path(sys.executable).parent), CLI_OVERRIDE: ""})
     out = proc.stdout
     assert proc.returncode == 0, out + proc.stderr
     assert (
@@ -282,59 +217,3 @@ def test_demo_fails_with_a_non_zero_exit_when_a_label_does_not_land(tmp_path: Pa
     assert "offline harness" in proc.stdout
     assert "FAIL" in proc.stderr and synthetic_ids(99)["eid"] in proc.stderr
     assert "The device does not exist" in proc.stderr and "Traceback" not in proc.stderr
-
-
-FAKE_PULUMI = """#!{python}
-import json, os, sys
-args = sys.argv[1:]
-record = {{"args": args, "stdin": sys.stdin.read(), "cwd": os.getcwd(),
-          "env": {{k: v for k, v in os.environ.items() if k.startswith("PULUMI_")}}}}
-with open({log!r}, "a") as log:
-    log.write(json.dumps(record) + "\\n")
-if args[0] == "up" and "--expect-no-changes" in args:
-    print("Updating (demo):\\n\\nResources:\\n    5 unchanged\\n\\nDuration: 1s")
-elif args[0] == "up":
-    print("Updating (demo):")
-    print(" +  pulumi-python:dynamic/thingspace:CallbackListener carrier-callbacks creating (0s)")
-    print(" +  pulumi-python:dynamic/thingspace:CallbackListener carrier-callbacks created (0.4s)")
-    print("Resources:\\n    + 5 created\\n\\nDuration: 2s")
-elif args[:2] == ["stack", "output"]:
-    print(json.dumps({{"labelsVerified": True}}))
-"""
-
-
-def test_the_workspace_uses_a_local_backend_and_keeps_secrets_off_command_lines(tmp_path: Path) -> None:
-    """The commands the real-CLI workspace gives ``pulumi``, recorded by a stand-in executable."""
-    log = tmp_path / "calls.jsonl"
-    fake = tmp_path / "bin" / "pulumi"
-    fake.parent.mkdir()
-    fake.write_text(FAKE_PULUMI.format(python=sys.executable, log=str(log)))
-    fake.chmod(0o755)
-    workdir = tmp_path / "work"
-    workdir.mkdir()
-    config = {
-        "thingspace:baseUrl": "http://127.0.0.1:8650",
-        "thingspace:clientSecret": secret("client-s3cret"),
-        "sinkPassword": secret("sink-s3cret"),
-    }
-
-    ws = PulumiWorkspace(PulumiCli(fake, "v3.276.0"), QUICKSTART, workdir, config=config, stack="demo")
-    ws.run("up", "--yes")
-
-    calls = [json.loads(line) for line in log.read_text().splitlines()]
-    assert calls[0]["args"][:3] == ["stack", "init", "demo"]
-    sets = {c["args"][2]: c for c in calls if c["args"][:2] == ["config", "set"]}
-    assert set(sets) == set(config)
-    assert "--secret" in sets["sinkPassword"]["args"] and sets["sinkPassword"]["stdin"] == "sink-s3cret"
-    assert "--secret" in sets["thingspace:clientSecret"]["args"]
-    assert "--plaintext" in sets["thingspace:baseUrl"]["args"]
-    assert sets["thingspace:baseUrl"]["stdin"] == "http://127.0.0.1:8650"
-    assert not any("s3cret" in arg for c in calls for arg in c["args"])  # values go through stdin only
-    assert all("--non-interactive" in c["args"] for c in calls)
-
-    env = calls[0]["env"]
-    assert env["PULUMI_BACKEND_URL"] == (workdir / "state").as_uri()
-    assert env["PULUMI_CONFIG_PASSPHRASE"] and env["PULUMI_PYTHON_CMD"] == sys.executable
-    assert Path(env["PULUMI_HOME"]).is_relative_to(workdir)
-    assert {c["cwd"] for c in calls} == {str(workdir / "quickstart")}  # a copy, not examples/quickstart
-    assert not list(QUICKSTART.glob("Pulumi.*.yaml"))

@@ -2,7 +2,7 @@
 
 The plugin is what the engine talks to for every language; here each request is built the way the
 engine builds it (camelCase ``PropertyValue`` maps, numbers as floats, secrets wrapped; see
-``plugin_testkit``) and sent to the plugin with ``asyncio.run``. ThingSpace is the simulator over
+``kits.plugin``) and sent to the plugin with ``asyncio.run``. ThingSpace is the simulator over
 loopback HTTP.
 """
 
@@ -15,7 +15,6 @@ import pytest
 
 from pulumi_thingspace.config import SETTINGS
 from pulumi_thingspace.resources import base, claims
-from pulumi_thingspace.simulator import SimulatorServer
 
 
 @pytest.fixture(autouse=True)
@@ -34,10 +33,3 @@ def isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         asyncio.get_event_loop_policy().get_event_loop()
     except RuntimeError:
         asyncio.set_event_loop(asyncio.new_event_loop())
-
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[SimulatorServer]:
-    """The simulator with the demo fleet (12 devices, devices 1 and 2 licensed), one per module."""
-    with SimulatorServer() as server:
-        yield server

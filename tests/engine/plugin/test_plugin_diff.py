@@ -6,9 +6,9 @@ import asyncio
 import json
 from typing import Any
 
-from plugin_testkit import props, urn
 from pulumi.provider.experimental import provider as rpc
 
+from kits.plugin import props, urn
 from pulumi_thingspace.plugin.provider import ThingSpacePlugin, detailed_diff
 from pulumi_thingspace.resources.registry import BY_NAME
 from pulumi_thingspace.schema.typemap import prop_name

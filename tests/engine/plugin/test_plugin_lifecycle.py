@@ -8,10 +8,10 @@ import json
 from typing import Any
 
 import pytest
-from plugin_testkit import configure_request, props, provider_args, urn, values_of
 from pulumi.provider.experimental import provider as rpc
 from pulumi.provider.experimental.property_value import PropertyValue
 
+from kits.plugin import configure_request, props, provider_args, urn, values_of
 from pulumi_thingspace.errors import UserError
 from pulumi_thingspace.plugin.provider import ThingSpacePlugin
 from pulumi_thingspace.simulator import DEMO_ACCOUNT, SimulatorServer, synthetic_ids

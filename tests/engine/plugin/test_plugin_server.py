@@ -8,10 +8,10 @@ from typing import Any, NoReturn
 import grpc
 import pytest
 from google.protobuf import struct_pb2
-from plugin_testkit import configure_request, provider_args, urn
 from pulumi.provider.experimental import provider as rpc
 from pulumi.runtime.proto import provider_pb2
 
+from kits.plugin import configure_request, provider_args, urn
 from pulumi_thingspace.errors import UserError
 from pulumi_thingspace.plugin.provider import ThingSpacePlugin
 from pulumi_thingspace.plugin.server import GUARDED, ThingSpaceServicer, error_text

@@ -6,10 +6,10 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
-from plugin_testkit import configure_request, props, provider_args, urn, values_of
 from pulumi.provider.experimental import provider as rpc
 from pulumi.provider.experimental.property_value import PropertyValue
 
+from kits.plugin import configure_request, props, provider_args, urn, values_of
 from pulumi_thingspace.config import ProviderSettings
 from pulumi_thingspace.plugin.provider import ThingSpacePlugin, setting_values
 from pulumi_thingspace.resources.base import shared_client

@@ -6,12 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from compact_kit import ACCOUNT, api_counts, engine_for, stack_config, text_of
 
 import pulumi_thingspace as thingspace
+from kits.compact import text_of
+from kits.stack import ACCOUNT, api_counts, engine_for, stack_config
 from pulumi_thingspace.simulator import SimulatorServer
 from pulumi_thingspace.simulator.synthetic import synthetic_ids
 from pulumi_thingspace.testing import CheckFailedError
+
+pytestmark = pytest.mark.sim_config(callback_resend_seconds=0.1)  # unacknowledged callbacks resent quickly
 
 
 def eids(*serials: int) -> list[str]:
@@ -30,7 +33,7 @@ def test_a_bundle_and_a_label_set_giving_a_label_two_values_fail_in_check(
             "tweak", account_name=ACCOUNT, labels=[{"device_id": shared, "name": "VIN", "value": "mine"}]
         )
 
-    with engine_for(tmp_path, stack_config(sim.url)) as engine:
+    with engine_for(tmp_path, stack_config(sim)) as engine:
         sim.state.reset_request_counts()
         with pytest.raises(CheckFailedError) as info:
             engine.preview(program)

@@ -3,52 +3,27 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 
-import pulumi
 import pytest
-from compact_kit import (
-    ACCOUNT,
-    HOOK_PASSWORD,
-    HOOK_USER,
-    LABELS_PATH,
-    SECRETS,
-    api_counts,
-    engine_for,
-    stack_config,
-    text_of,
-)
 
 import pulumi_thingspace as thingspace
+from kits.compact import LABELS_PATH, text_of
+from kits.engine import FORCED, MISSING_EID, add_fleet, behind_listener, named_devices
+from kits.stack import ACCOUNT, HOOK_PASSWORD, SECRETS, api_counts, engine_for, stack_config
 from pulumi_thingspace.simulator import SimulatorServer
 from pulumi_thingspace.sink import SinkServer
 from pulumi_thingspace.testing import Engine, ProviderOperationError
 
-MISSING_EID = "89049032000001009999999999999999"  # well-formed, not in the fleet
-FORCED = "Simulated failure for this device"
-
-
-def named_devices(message: str) -> set[str]:
-    """The devices a failure lists, one ``  - <device>: <reason>`` line each."""
-    return set(re.findall(r"^\s+- (\S+)(?: \(\w+\))?: ", message, re.MULTILINE))
+pytestmark = pytest.mark.sim_config(callback_resend_seconds=0.1)  # unacknowledged callbacks resent quickly
 
 
 def bundle(labels: dict[str, str], sink: SinkServer | None = None) -> Callable[[], None]:
     """A program with one label bundle; with a sink, behind a listener posting to it."""
 
     def program() -> None:
-        opts = None
-        if sink is not None:
-            listener = thingspace.CallbackListener(
-                "carrier",
-                account_name=ACCOUNT,
-                url=sink.callback_url,
-                username=HOOK_USER,
-                password=HOOK_PASSWORD,
-            )
-            opts = pulumi.ResourceOptions(depends_on=[listener])
+        opts = None if sink is None else behind_listener(sink)
         thingspace.UsageSegmentationLabelBundle(
             "fleet", account_name=ACCOUNT, labels=text_of(labels), opts=opts
         )
@@ -56,14 +31,10 @@ def bundle(labels: dict[str, str], sink: SinkServer | None = None) -> Callable[[
     return program
 
 
-def fleet(sim: SimulatorServer, count: int, state: str = "active") -> list[dict[str, str]]:
-    return [dict(d.ids) for d in sim.state.add_synthetic_devices(ACCOUNT, count, state)]
-
-
 def test_label_bundle_lifecycle_sends_only_the_delta(sim: SimulatorServer, tmp_path: Path) -> None:
-    eids = [d["eid"] for d in fleet(sim, 30)]
+    eids = [d["eid"] for d in add_fleet(sim, 30)]
     labels = {e: f"VIN{i:05d}" for i, e in enumerate(eids)}
-    with engine_for(tmp_path, stack_config(sim.url)) as engine:
+    with engine_for(tmp_path, stack_config(sim)) as engine:
         sim.state.reset_request_counts()
         engine.preview(bundle(labels))
         assert api_counts(sim) == {}
@@ -107,9 +78,9 @@ def test_label_bundle_lifecycle_sends_only_the_delta(sim: SimulatorServer, tmp_p
 def test_label_bundle_failures_name_every_device_and_a_rerun_converges(
     sim: SimulatorServer, sink: SinkServer, tmp_path: Path
 ) -> None:
-    eids = [d["eid"] for d in fleet(sim, 4)]
+    eids = [d["eid"] for d in add_fleet(sim, 4)]
     before = {e: f"OLD{i}" for i, e in enumerate(eids[:3])}
-    with engine_for(tmp_path, stack_config(sim.url, sink)) as engine:
+    with engine_for(tmp_path, stack_config(sim, sink, timeout=20)) as engine:
         engine.up(bundle(before, sink))
         assert engine.outputs("fleet")["verified"] is True
         sim.state.fail_device(eids[3], FORCED)
@@ -141,13 +112,13 @@ def assert_no_secrets(engine: Engine) -> None:
 def test_license_bundle_assigns_refreshes_and_leaves_licenses_held_before(
     sim: SimulatorServer, tmp_path: Path
 ) -> None:
-    imeis = sorted(d["imei"] for d in fleet(sim, 5))
+    imeis = sorted(d["imei"] for d in add_fleet(sim, 5))
     sim.state.assign_license(imeis[0], ACCOUNT)  # held before the resource existed
 
     def program(chosen: list[str]) -> Callable[[], object]:
         return lambda: thingspace.FotaLicenseBundle("fota", account_name=ACCOUNT, device_imeis=chosen)
 
-    with engine_for(tmp_path, stack_config(sim.url)) as engine:
+    with engine_for(tmp_path, stack_config(sim)) as engine:
         engine.up(program(imeis[:4]))
         assert set(imeis[:4]) <= set(sim.state.licenses(ACCOUNT)["devices"])
         assert engine.outputs("fota")["unowned_imeis"] == [imeis[0]]
@@ -171,7 +142,7 @@ def test_license_bundle_assigns_refreshes_and_leaves_licenses_held_before(
 def test_retirement_bundle_refuses_active_devices_retires_added_ones_and_refresh_sees_returns(
     sim: SimulatorServer, tmp_path: Path
 ) -> None:
-    active = fleet(sim, 1)[0]["iccid"]
+    active = add_fleet(sim, 1)[0]["iccid"]
     first = 900_001
     added = sim.state.add_synthetic_devices(ACCOUNT, 3, "deactive", start=first)
     iccids = [d.ids["iccid"] for d in added]
@@ -181,7 +152,7 @@ def test_retirement_bundle_refuses_active_devices_retires_added_ones_and_refresh
             "retire", account_name=ACCOUNT, devices=[f"iccid:{i}" for i in chosen]
         )
 
-    with engine_for(tmp_path, stack_config(sim.url)) as engine:
+    with engine_for(tmp_path, stack_config(sim)) as engine:
         with pytest.raises(ProviderOperationError) as info:
             engine.up(program([*iccids, active]))
         assert named_devices(info.value.message) == {f"iccid:{active}"}

@@ -5,19 +5,20 @@ from __future__ import annotations
 import base64
 
 import pytest
-from engine_testkit import ACCOUNT, SECRETS, api_counts, ids
 from pulumi.dynamic import CheckFailure
 
 import pulumi_thingspace as thingspace
+from kits.stack import ACCOUNT, SECRETS, api_counts
 from pulumi_thingspace.resources.checking import failure_input
 from pulumi_thingspace.simulator import SimulatorServer
+from pulumi_thingspace.simulator.synthetic import synthetic_ids
 from pulumi_thingspace.testing import CheckFailedError, Engine
 
 LABELS_PATH = "/api/m2m/v1/devices/actions/usagesegmentationlabels"
 
 
-def test_label_set_lifecycle(engine: Engine, sim: SimulatorServer) -> None:
-    fleet = {ids(n)["eid"]: f"VIN{n:014d}" for n in (1, 2, 3)}
+def test_label_set_lifecycle(engine: Engine, module_sim: SimulatorServer) -> None:
+    fleet = {synthetic_ids(n)["eid"]: f"VIN{n:014d}" for n in (1, 2, 3)}
 
     def program() -> None:
         thingspace.UsageSegmentationLabels(
@@ -26,39 +27,39 @@ def test_label_set_lifecycle(engine: Engine, sim: SimulatorServer) -> None:
             labels=[{"device_id": eid, "name": "VIN", "value": vin} for eid, vin in fleet.items()],
         )
 
-    sim.state.reset_request_counts()
+    module_sim.state.reset_request_counts()
     engine.preview(program)
-    assert api_counts(sim) == {}  # a preview never writes
+    assert api_counts(module_sim) == {}  # a preview never writes
     assert [s.op for s in engine.up(program)] == ["create"]
-    sim.wait_idle()
-    assert {e: v["VIN"] for e, v in sim.state.labels(ACCOUNT).items() if e in fleet} == fleet
+    module_sim.wait_idle()
+    assert {e: v["VIN"] for e, v in module_sim.state.labels(ACCOUNT).items() if e in fleet} == fleet
 
-    sim.state.reset_request_counts()
+    module_sim.state.reset_request_counts()
     assert [s.op for s in engine.up(program)] == ["same"]
-    assert sim.state.request_counts() == {}  # no token, no login, no API call
+    assert module_sim.state.request_counts() == {}  # no token, no login, no API call
 
-    first = ids(1)["eid"]
+    first = synthetic_ids(1)["eid"]
     fleet[first] = "VINCHANGED00001"
     engine.preview(program)
     old_inputs, new_inputs = engine.planned["vins"]
     changed = [k for k in new_inputs["labels"] if old_inputs["labels"].get(k) != new_inputs["labels"][k]]
     assert changed == [f"{first}/VIN"]  # the preview touches exactly one label
-    sim.state.reset_request_counts()
+    module_sim.state.reset_request_counts()
     assert [s.op for s in engine.up(program)] == ["update"]
-    assert api_counts(sim) == {f"DELETE {LABELS_PATH}": 1, f"POST {LABELS_PATH}": 1}
-    sim.wait_idle()
-    assert sim.state.labels(ACCOUNT)[first]["VIN"] == "VINCHANGED00001"
+    assert api_counts(module_sim) == {f"DELETE {LABELS_PATH}": 1, f"POST {LABELS_PATH}": 1}
+    module_sim.wait_idle()
+    assert module_sim.state.labels(ACCOUNT)[first]["VIN"] == "VINCHANGED00001"
 
     engine.refresh()  # write-only: refresh keeps the recorded labels
     assert engine.outputs("vins")["labels"][f"{first}/VIN"] == "VINCHANGED00001"
 
     engine.destroy()
-    sim.wait_idle()
-    assert not any(e in fleet for e in sim.state.labels(ACCOUNT))
+    module_sim.wait_idle()
+    assert not any(e in fleet for e in module_sim.state.labels(ACCOUNT))
 
 
-def test_single_label_replace_on_new_device(engine: Engine, sim: SimulatorServer) -> None:
-    device = {"eid": ids(4)["eid"]}
+def test_single_label_replace_on_new_device(engine: Engine, module_sim: SimulatorServer) -> None:
+    device = {"eid": synthetic_ids(4)["eid"]}
 
     def program() -> None:
         thingspace.UsageSegmentationLabel(
@@ -66,13 +67,13 @@ def test_single_label_replace_on_new_device(engine: Engine, sim: SimulatorServer
         )
 
     engine.up(program)
-    device["eid"] = ids(5)["eid"]
+    device["eid"] = synthetic_ids(5)["eid"]
     steps = engine.up(program)
     assert [s.op for s in steps] == ["replace"]
-    sim.wait_idle()
-    labels = sim.state.labels(ACCOUNT)
-    assert labels.get(ids(5)["eid"], {}).get("SEGMENT") == "radio"
-    assert "SEGMENT" not in labels.get(ids(4)["eid"], {})
+    module_sim.wait_idle()
+    labels = module_sim.state.labels(ACCOUNT)
+    assert labels.get(synthetic_ids(5)["eid"], {}).get("SEGMENT") == "radio"
+    assert "SEGMENT" not in labels.get(synthetic_ids(4)["eid"], {})
     engine.destroy()
 
 
@@ -89,16 +90,16 @@ def test_bad_input_fails_check_naming_the_property(engine: Engine) -> None:
     assert "Traceback" not in str(info.value)
 
 
-def test_pickled_provider_holds_no_credentials(engine: Engine, sim: SimulatorServer) -> None:
+def test_pickled_provider_holds_no_credentials(engine: Engine, module_sim: SimulatorServer) -> None:
     def program() -> None:
         thingspace.UsageSegmentationLabel(
-            "blob", account_name=ACCOUNT, device_id=ids(6)["eid"], name="B", value="1"
+            "blob", account_name=ACCOUNT, device_id=synthetic_ids(6)["eid"], name="B", value="1"
         )
 
     engine.up(program)
     blob = engine.resource("blob").inputs["__provider"]
     raw = base64.b64decode(blob)
     assert len(raw) < 400  # pickled by reference: class name only, no code, no settings
-    for value in (*SECRETS, "demo-user", sim.url):
+    for value in (*SECRETS, "demo-user", module_sim.url):
         assert value.encode() not in raw
     engine.destroy()

@@ -7,17 +7,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_testkit import ACCOUNT, api_counts, ids, provider_config
 
 import pulumi_thingspace as thingspace
+from kits.stack import ACCOUNT, api_counts, stack_config
 from pulumi_thingspace.simulator import SimulatorServer
+from pulumi_thingspace.simulator.synthetic import synthetic_ids
 from pulumi_thingspace.testing import CheckFailedError, Engine, ProviderOperationError, ProviderServer
 
 NAME = "PREFLIGHT"  # a label name no other test of this provider process uses
 
 
 def labels(serials: range | list[int], value: str) -> list[dict[str, str]]:
-    return [{"device_id": ids(n)["eid"], "name": NAME, "value": value} for n in serials]
+    return [{"device_id": synthetic_ids(n)["eid"], "name": NAME, "value": value} for n in serials]
 
 
 def one_set() -> None:
@@ -44,12 +45,12 @@ def assert_one_line(details: str) -> None:
     ],
 )
 def test_a_broken_setting_fails_the_first_check_of_a_preview(
-    tmp_path: Path, sim: SimulatorServer, config: dict[str, Any], said: str
+    tmp_path: Path, module_sim: SimulatorServer, config: dict[str, Any], said: str
 ) -> None:
-    settings = provider_config(sim.url, **{k: v.format(sim=sim.url) for k, v in config.items()})
+    settings = stack_config(module_sim, **{k: v.format(sim=module_sim.url) for k, v in config.items()})
     with ProviderServer(cwd=tmp_path, project="fleet") as server:
         engine = Engine(server, project="fleet", config=settings)
-        sim.state.reset_request_counts()
+        module_sim.state.reset_request_counts()
         with pytest.raises(ProviderOperationError) as info:
             engine.preview(one_set)
         assert info.value.operation == "Check"
@@ -57,11 +58,11 @@ def test_a_broken_setting_fails_the_first_check_of_a_preview(
         assert said in info.value.details
         with pytest.raises(ProviderOperationError):
             engine.up(one_set)  # and an up never gets as far as a write
-    assert sim.state.request_counts() == {}
+    assert module_sim.state.request_counts() == {}
 
 
 def test_a_conflicting_duplicate_in_a_large_set_is_one_short_failure(
-    engine: Engine, sim: SimulatorServer
+    engine: Engine, module_sim: SimulatorServer
 ) -> None:
     entries = labels(range(1000, 6000), "v")
     entries.insert(4000, {**entries[1234], "value": "other"})
@@ -76,28 +77,28 @@ def test_a_conflicting_duplicate_in_a_large_set_is_one_short_failure(
 
 
 def test_two_resources_giving_one_label_two_values_fail_naming_both(
-    engine: Engine, sim: SimulatorServer
+    engine: Engine, module_sim: SimulatorServer
 ) -> None:
     def program() -> None:
         thingspace.UsageSegmentationLabels("first", account_name=ACCOUNT, labels=labels([2, 3], "x"))
         thingspace.UsageSegmentationLabel(
-            "second", account_name=ACCOUNT, device_id=ids(3)["eid"], name=NAME, value="y"
+            "second", account_name=ACCOUNT, device_id=synthetic_ids(3)["eid"], name=NAME, value="y"
         )
 
-    sim.state.reset_request_counts()
+    module_sim.state.reset_request_counts()
     for run in (engine.preview, engine.up):
         with pytest.raises(CheckFailedError) as info:
             run(program)
         ((prop, reason),) = info.value.failures
         assert prop == "" and "\n" not in reason
         # Whichever of the two is checked second fails, naming the key, both values and both resources.
-        assert reason.startswith(f"label {ids(3)['eid']}/{NAME} is set to ")
+        assert reason.startswith(f"label {synthetic_ids(3)['eid']}/{NAME} is set to ")
         assert "'x' by UsageSegmentationLabels \"first\"" in reason
         assert "'y' by UsageSegmentationLabel \"second\"" in reason
-    assert api_counts(sim) == {}  # the first resource was checked, then nothing was sent by either
+    assert api_counts(module_sim) == {}  # the first resource was checked, then nothing was sent by either
 
 
-def test_the_same_value_in_two_resources_is_no_conflict(engine: Engine, sim: SimulatorServer) -> None:
+def test_the_same_value_in_two_resources_is_no_conflict(engine: Engine, module_sim: SimulatorServer) -> None:
     def program() -> None:
         thingspace.UsageSegmentationLabels("one", account_name=ACCOUNT, labels=labels([4, 5], "same"))
         thingspace.UsageSegmentationLabels("two", account_name=ACCOUNT, labels=labels([5, 6], "same"))
@@ -108,16 +109,16 @@ def test_the_same_value_in_two_resources_is_no_conflict(engine: Engine, sim: Sim
 
 
 def test_an_existing_listener_without_adopt_fails_before_registering(
-    engine: Engine, sim: SimulatorServer
+    engine: Engine, module_sim: SimulatorServer
 ) -> None:
-    sim.state.callbacks.register(ACCOUNT, "CarrierService", "https://elsewhere.test/cb", "u", "p")
+    module_sim.state.callbacks.register(ACCOUNT, "CarrierService", "https://elsewhere.test/cb", "u", "p")
 
     def program() -> None:
         thingspace.CallbackListener("carrier", account_name=ACCOUNT, url="https://hooks.test/cb")
 
-    sim.state.reset_request_counts()
+    module_sim.state.reset_request_counts()
     with pytest.raises(ProviderOperationError) as info:
         engine.up(program)
     assert_one_line(info.value.details)
     assert info.value.details.endswith("set adopt=True to take it over")
-    assert api_counts(sim) == {"GET /api/m2m/v1/callbacks/{account}": 1}  # looked, registered nothing
+    assert api_counts(module_sim) == {"GET /api/m2m/v1/callbacks/{account}": 1}  # looked, registered nothing

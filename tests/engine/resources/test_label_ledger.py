@@ -10,16 +10,14 @@ from collections.abc import Callable, Iterator
 
 import pulumi
 import pytest
-from e2e_testkit import (
-    ACCOUNT,
-    HOOK_PASSWORD,
-    HOOK_USER,
+
+import pulumi_thingspace as thingspace
+from kits.engine import (
     eid,
     labelled_fleet,
     wait_until,
 )
-
-import pulumi_thingspace as thingspace
+from kits.stack import ACCOUNT, HOOK_PASSWORD, HOOK_USER
 from pulumi_thingspace.client import Credentials, ThingSpaceClient
 from pulumi_thingspace.models.compact import label_text, parse_labels
 from pulumi_thingspace.models.labels import WireLabel
@@ -54,7 +52,7 @@ def on_devices(sim: SimulatorServer) -> dict[str, str]:
 
 
 def with_single_label(sink: SinkServer, labels: dict[str, str]) -> Callable[[], None]:
-    """The fleet program of ``e2e_testkit`` (listener on the bare path) plus one single-label resource."""
+    """The fleet program of ``kits.engine`` (listener on the bare path) plus one single-label resource."""
     fleet = labelled_fleet(sink, labels)
 
     def program() -> None:
@@ -67,12 +65,15 @@ def with_single_label(sink: SinkServer, labels: dict[str, str]) -> Callable[[], 
 
 
 def test_refresh_shows_labels_changed_outside_pulumi_and_up_restores_them(
-    engine: Engine, sim: SimulatorServer, sink: SinkServer, outside: ThingSpaceClient
+    engine_with_sink: Engine, sim: SimulatorServer, sink: SinkServer, outside: ThingSpaceClient
 ) -> None:
     declared = vins(1, 2, 3)
     program = with_single_label(sink, declared)
-    engine.up(program)
-    assert engine.outputs("vins")["verified"] is True and engine.outputs("fleet-tag")["verified"] is True
+    engine_with_sink.up(program)
+    assert (
+        engine_with_sink.outputs("vins")["verified"] is True
+        and engine_with_sink.outputs("fleet-tag")["verified"] is True
+    )
 
     ids = outside.set_labels(ACCOUNT, [WireLabel(eid(1), "VIN", "CHANGED-OUTSIDE")])
     ids += outside.remove_labels(
@@ -81,22 +82,22 @@ def test_refresh_shows_labels_changed_outside_pulumi_and_up_restores_them(
     reported(sink, ids)
     assert on_devices(sim) == {eid(1): "CHANGED-OUTSIDE", eid(3): declared[eid(3)]}
 
-    engine.refresh()
-    outs = engine.outputs("vins")
+    engine_with_sink.refresh()
+    outs = engine_with_sink.outputs("vins")
     drifted = {f"{eid(1)}/VIN": "CHANGED-OUTSIDE", f"{eid(3)}/VIN": declared[eid(3)]}
     assert outs["labels"] == drifted
     assert outs["results"] == {f"{eid(3)}/VIN": "Success"} and outs["verified"] is False
-    tag = engine.outputs("fleet-tag")
+    tag = engine_with_sink.outputs("fleet-tag")
     assert "value" not in tag and tag["verified"] is False  # removed outside: no value any more
 
-    engine.up(program)
+    engine_with_sink.up(program)
     assert on_devices(sim) == declared
     assert sim.state.labels(ACCOUNT)[eid(4)] == {"FLEET": "north"}
-    outs = engine.outputs("vins")
+    outs = engine_with_sink.outputs("vins")
     assert outs["labels"] == {f"{d}/VIN": v for d, v in declared.items()} and outs["verified"] is True
-    assert engine.outputs("fleet-tag")["value"] == "north"
-    engine.refresh()  # the ledger now agrees with the stack
-    assert engine.outputs("vins")["labels"] == {f"{d}/VIN": v for d, v in declared.items()}
+    assert engine_with_sink.outputs("fleet-tag")["value"] == "north"
+    engine_with_sink.refresh()  # the ledger now agrees with the stack
+    assert engine_with_sink.outputs("vins")["labels"] == {f"{d}/VIN": v for d, v in declared.items()}
 
 
 def bundle_program(sink: SinkServer, labels: dict[str, str]) -> Callable[[], None]:
@@ -121,27 +122,27 @@ def bundle_program(sink: SinkServer, labels: dict[str, str]) -> Callable[[], Non
 
 
 def test_bundle_refresh_rebuilds_its_text_from_the_ledger_and_up_restores_it(
-    engine: Engine, sim: SimulatorServer, sink: SinkServer, outside: ThingSpaceClient
+    engine_with_sink: Engine, sim: SimulatorServer, sink: SinkServer, outside: ThingSpaceClient
 ) -> None:
     declared = vins(*range(1, 11))
     program = bundle_program(sink, declared)
-    engine.up(program)
-    recorded = engine.outputs("fleet")
+    engine_with_sink.up(program)
+    recorded = engine_with_sink.outputs("fleet")
     assert recorded["label_count"] == 10 and recorded["verified"] is True
 
     ids = outside.set_labels(ACCOUNT, [WireLabel(eid(4), "VIN", "CHANGED-OUTSIDE")])
     ids += outside.remove_labels(ACCOUNT, [WireLabel(eid(7), "VIN", declared[eid(7)])])
     reported(sink, ids)
 
-    engine.refresh()
-    outs = engine.outputs("fleet")
+    engine_with_sink.refresh()
+    outs = engine_with_sink.outputs("fleet")
     drifted = {**declared, eid(4): "CHANGED-OUTSIDE"}
     del drifted[eid(7)]
     expected = parse_labels("labels", label_text((d, "VIN", v) for d, v in drifted.items()))
     assert outs["labels"] == expected.text
     assert (outs["label_count"], outs["labels_sha256"]) == (9, expected.sha256)
 
-    engine.up(program)
+    engine_with_sink.up(program)
     assert on_devices(sim) == declared
-    restored = engine.outputs("fleet")
+    restored = engine_with_sink.outputs("fleet")
     assert restored["labels_sha256"] == recorded["labels_sha256"] and restored["verified"] is True

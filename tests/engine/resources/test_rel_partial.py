@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from reliability_kit import ACCOUNT, add_fleet, engine_for, label_set, stack_config
 
 import pulumi_thingspace as thingspace
+from kits.engine import FORCED, MISSING_EID, add_fleet, label_set, licenses, named_devices
+from kits.stack import ACCOUNT, engine_for, stack_config
 from pulumi_thingspace.simulator import SimulatorServer
 from pulumi_thingspace.sink import SinkServer
 from pulumi_thingspace.testing import ProviderOperationError
 
-MISSING_EID = "89049032000001009999999999999999"  # well-formed, not in the fleet
-FORCED = "Simulated failure for this device"
-
-
-def named_devices(message: str) -> set[str]:
-    """The devices a DeviceFailuresError lists, one ``  - <device>: <reason>`` line each."""
-    return set(re.findall(r"^\s+- (\S+)(?: \(\w+\))?: ", message, re.MULTILINE))
+pytestmark = pytest.mark.sim_config(callback_resend_seconds=0.1)  # unacknowledged callbacks resent quickly
 
 
 def test_labels_update_names_the_missing_and_the_failing_device_then_converges(
@@ -28,7 +21,7 @@ def test_labels_update_names_the_missing_and_the_failing_device_then_converges(
 ) -> None:
     eids = [d["eid"] for d in add_fleet(sim, 4)]
     before = {e: f"OLD{i}" for i, e in enumerate(eids[:3])}
-    with engine_for(tmp_path, stack_config(sim.url, sink, timeout=20)) as engine:
+    with engine_for(tmp_path, stack_config(sim, sink, timeout=20)) as engine:
         engine.up(label_set(before, sink=sink))
         sim.state.fail_device(eids[3], FORCED)
         after = {**before, eids[0]: "NEW0", eids[3]: "NEW3"}
@@ -51,18 +44,13 @@ def test_labels_update_names_the_missing_and_the_failing_device_then_converges(
         assert {s.op for s in engine.up(label_set(after, sink=sink))} == {"same"}
 
 
-def licenses(imeis: list[str]) -> Callable[[], None]:
-    """A program assigning FOTA licenses to ``imeis``."""
-    return lambda: thingspace.FotaLicenseAssignment("fota", account_name=ACCOUNT, device_imeis=list(imeis))
-
-
 def test_licenses_exhausted_pool_and_forced_failure_are_named_then_converge(
     sim: SimulatorServer, tmp_path: Path
 ) -> None:
     imeis = sorted(d["imei"] for d in add_fleet(sim, 6))
     pool = sim.state.licenses(ACCOUNT)
     sim.state.set_license_pool(ACCOUNT, pool["licUsedCount"] + 2)
-    with engine_for(tmp_path, stack_config(sim.url)) as engine:
+    with engine_for(tmp_path, stack_config(sim)) as engine:
         with pytest.raises(ProviderOperationError) as info:
             engine.up(licenses(imeis[:4]))
         message = info.value.message
@@ -96,7 +84,7 @@ def test_retirement_names_the_device_that_could_not_be_deleted_then_converges(
         )
 
     sim.state.fail_device(iccids[1], FORCED)
-    with engine_for(tmp_path, stack_config(sim.url)) as engine:
+    with engine_for(tmp_path, stack_config(sim)) as engine:
         with pytest.raises(ProviderOperationError) as info:
             engine.up(program)
         assert named_devices(info.value.message) == {f"iccid:{iccids[1]}"}
@@ -138,7 +126,7 @@ def test_listener_registration_failing_every_retry_then_converges(
             adopt=True,
         )
 
-    with engine_for(tmp_path, stack_config(sim.url)) as engine:
+    with engine_for(tmp_path, stack_config(sim)) as engine:
         with pytest.raises(ProviderOperationError) as info:
             engine.up(program)
         assert "callbacks.register" in info.value.message and "gave up after 6 attempts" in info.value.message

@@ -14,14 +14,14 @@ from typing import Any
 
 import pulumi
 import pytest
-from reliability_kit import ACCOUNT, HOOK_USER, engine_for, sink_settings, stack_config
 
 import pulumi_thingspace as thingspace
+from kits.stack import ACCOUNT, HOOK_USER, engine_for, stack_config
 from pulumi_thingspace.client import ThingSpaceClient
 from pulumi_thingspace.client.auth import Credentials
 from pulumi_thingspace.models import DeviceLabel
 from pulumi_thingspace.results import CallbackResults, ResultsError
-from pulumi_thingspace.simulator import SimulatorConfig, SimulatorServer
+from pulumi_thingspace.simulator import SimulatorServer
 from pulumi_thingspace.sink import SinkServer
 from pulumi_thingspace.testing import Engine, HarnessError, ProviderOperationError, secret
 
@@ -36,6 +36,17 @@ CLIENT_SECRET, PASSWORD = unique("client-secret"), unique("user-password")
 HOOK_PASSWORD, READ_TOKEN = unique("hook-password"), unique("read-token")
 WRONG = {"password": unique("wrong-password"), "client_secret": unique("wrong-secret")}
 WRONG_TOKEN = unique("wrong-read-token")
+
+SEED = {
+    "clients": [{"clientId": CLIENT_ID, "clientSecret": CLIENT_SECRET}],
+    "users": [{"username": USER, "password": PASSWORD}],
+    "accounts": [{"accountName": ACCOUNT, "licCount": 10, "generate": {"count": 6}}],
+}
+pytestmark = [
+    pytest.mark.sim_seed(SEED),  # credentials of this module only, so any leak of them is found
+    pytest.mark.sim_config(callback_resend_seconds=0.1),
+    pytest.mark.sink_config(callback_password=HOOK_PASSWORD, read_token=READ_TOKEN),
+]
 
 
 class Leaks:
@@ -89,26 +100,9 @@ class Leaks:
         return [(w, s.rsplit("-", 1)[0]) for w, t in self.texts for s in self.secrets if s and s in t]
 
 
-@pytest.fixture
-def sim() -> Iterator[SimulatorServer]:
-    seed = {
-        "clients": [{"clientId": CLIENT_ID, "clientSecret": CLIENT_SECRET}],
-        "users": [{"username": USER, "password": PASSWORD}],
-        "accounts": [{"accountName": ACCOUNT, "licCount": 10, "generate": {"count": 6}}],
-    }
-    with SimulatorServer(seed, config=SimulatorConfig(callback_resend_seconds=0.1)) as server:
-        yield server
-
-
-@pytest.fixture
-def sink(tmp_path: Path) -> Iterator[SinkServer]:
-    with SinkServer(sink_settings(tmp_path / "cb.db", password=HOOK_PASSWORD, token=READ_TOKEN)) as server:
-        yield server
-
-
 def config(sim: SimulatorServer, sink: SinkServer, **overrides: str) -> dict[str, Any]:
     values = {"client_secret": CLIENT_SECRET, "password": PASSWORD, "read_token": READ_TOKEN, **overrides}
-    cfg = stack_config(sim.url, sink, client_id=CLIENT_ID, username=USER, timeout=20, **values)
+    cfg = stack_config(sim, sink, client_id=CLIENT_ID, username=USER, timeout=20, **values)
     return {**cfg, "hookPassword": secret(HOOK_PASSWORD)}
 
 

@@ -10,17 +10,10 @@ from typing import Any
 import pulumi
 import pytest
 import requests
-from reliability_kit import (
-    ACCOUNT,
-    LABELS_SET,
-    add_fleet,
-    auth_counts,
-    engine_for,
-    failed_logins,
-    stack_config,
-)
 
 import pulumi_thingspace as thingspace
+from kits.engine import LABELS_SET, add_fleet, auth_counts, failed_logins
+from kits.stack import ACCOUNT, engine_for, stack_config
 from pulumi_thingspace.client import AuthenticationError, Credentials, ThingSpaceClient
 from pulumi_thingspace.models import DeviceLabel
 from pulumi_thingspace.resources import base
@@ -30,6 +23,8 @@ from pulumi_thingspace.resources.listener import ListenerProvider
 from pulumi_thingspace.simulator import SimulatorServer
 from pulumi_thingspace.simulator.seed import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD, DEMO_USERNAME
 from pulumi_thingspace.testing import ProviderOperationError
+
+pytestmark = pytest.mark.sim_config(callback_resend_seconds=0.1)  # unacknowledged callbacks resent quickly
 
 WRONG_PASSWORD = "not-the-password-Jx72"
 
@@ -55,7 +50,7 @@ def three_label_sets(sim: SimulatorServer, eids: list[str], expire: bool) -> Cal
 
 def test_each_session_expiry_mid_apply_costs_exactly_one_login(sim: SimulatorServer, tmp_path: Path) -> None:
     eids = [d["eid"] for d in add_fleet(sim, 3)]
-    with engine_for(tmp_path, stack_config(sim.url)) as engine:
+    with engine_for(tmp_path, stack_config(sim)) as engine:
         sim.state.reset_request_counts()
         engine.up(three_label_sets(sim, eids, expire=True))
         assert auth_counts(sim) == (1, 3)  # one token; the first login, then one per expiry
@@ -112,7 +107,7 @@ def test_bad_password_is_one_login_attempt_with_a_clear_error(sim: SimulatorServ
 
     sim.state.reset_request_counts()
     with (
-        engine_for(tmp_path, stack_config(sim.url, password=WRONG_PASSWORD)) as engine,
+        engine_for(tmp_path, stack_config(sim, password=WRONG_PASSWORD)) as engine,
         pytest.raises(ProviderOperationError) as info,
     ):
         engine.up(program)
@@ -130,7 +125,7 @@ def test_one_rejected_login_is_remembered_by_every_resource_of_the_process(
 ) -> None:
     # All resources of a provider process share one client: a rejected login is never sent again.
     monkeypatch.setattr(base, "_CLIENTS", {})
-    config = {k: getattr(v, "value", v) for k, v in stack_config(sim.url, password=WRONG_PASSWORD).items()}
+    config = {k: getattr(v, "value", v) for k, v in stack_config(sim, password=WRONG_PASSWORD).items()}
     eid = add_fleet(sim, 1)[0]["eid"]
     calls = [
         lambda p: p.create({"account_name": ACCOUNT, "labels": {f"{eid}/N": "1"}}),

@@ -7,10 +7,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from reliability_kit import ACCOUNT, LABELS_SET, add_fleet, engine_for, label_set, stack_config
 
+from kits.engine import LABELS_SET, add_fleet, label_set
+from kits.stack import ACCOUNT, engine_for, stack_config
 from pulumi_thingspace.simulator import SimulatorServer
 from pulumi_thingspace.sink import SinkServer
+
+pytestmark = pytest.mark.sim_config(callback_resend_seconds=0.1)  # unacknowledged callbacks resent quickly
 
 LABELS = 10_000
 
@@ -44,7 +47,7 @@ def test_storm_of_429_and_503_converges_with_every_label_applied_once(
     monkeypatch.setattr(sim.state.faults, "decide", spy)
     sim.state.configure_faults(throttle_rate=0.15, unavailable_rate=0.15, retry_after_seconds=0, seed=3)
     started = time.monotonic()
-    with engine_for(tmp_path, stack_config(sim.url, sink, timeout=30)) as engine:
+    with engine_for(tmp_path, stack_config(sim, sink, timeout=30)) as engine:
         engine.up(label_set(first, sink=sink))
         created = engine.outputs("labels")
         engine.up(label_set(second, sink=sink))  # every value changes: 10,000 removes, 10,000 sets

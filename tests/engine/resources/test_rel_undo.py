@@ -14,21 +14,24 @@ import time
 from pathlib import Path
 
 import pytest
-from reliability_kit import (
-    ACCOUNT,
-    LABELS_SET,
-    add_fleet,
-    behind_listener,
-    engine_for,
-    label_set,
-    stack_config,
-)
-from test_rel_partial import FORCED, MISSING_EID, licenses, named_devices
 
 import pulumi_thingspace as thingspace
+from kits.engine import (
+    FORCED,
+    LABELS_SET,
+    MISSING_EID,
+    add_fleet,
+    behind_listener,
+    label_set,
+    licenses,
+    named_devices,
+)
+from kits.stack import ACCOUNT, engine_for, stack_config
 from pulumi_thingspace.simulator import SimulatorServer
 from pulumi_thingspace.sink import SinkServer
 from pulumi_thingspace.testing import ProviderOperationError
+
+pytestmark = pytest.mark.sim_config(callback_resend_seconds=0.1)  # unacknowledged callbacks resent quickly
 
 LABELS_PATH = LABELS_SET.split(" ", 1)[1]
 LABELS_REMOVE = f"DELETE {LABELS_PATH}"
@@ -57,7 +60,7 @@ def test_a_label_create_with_refused_devices_is_undone_and_dropping_it_leaves_no
     eids = [d["eid"] for d in add_fleet(sim, 600)]
     sim.state.fail_device(eids[7], FORCED)
     wanted = {e: f"V{i}" for i, e in enumerate(eids)}
-    with engine_for(tmp_path, stack_config(sim.url, sink, timeout=20)) as engine:
+    with engine_for(tmp_path, stack_config(sim, sink, timeout=20)) as engine:
         with pytest.raises(ProviderOperationError) as info:
             engine.up(label_set({**wanted, MISSING_EID: "NOWHERE"}, sink=sink))
         message = info.value.message
@@ -91,7 +94,7 @@ def test_a_create_whose_third_of_five_requests_is_rejected_is_undone_in_two_requ
     eids = [d["eid"] for d in add_fleet(sim, 8100)]  # five chunks: 4 x 2,000 + 100
     wanted = dict.fromkeys(eids, "FIVE")
     sim.state.configure_faults(path_prefix=LABELS_PATH)
-    with engine_for(tmp_path, stack_config(sim.url, sink, timeout=30)) as engine:
+    with engine_for(tmp_path, stack_config(sim, sink, timeout=30)) as engine:
         sim.state.reset_request_counts()
         sim.state.fail_next(1, 400, after=2)
         with pytest.raises(ProviderOperationError) as info:
@@ -114,7 +117,7 @@ def test_an_undo_whose_removal_is_rejected_lists_exactly_what_stayed_applied(
     sim.state.fail_device(eids[0], FORCED)
     wanted = {e: f"V{i}" for i, e in enumerate(eids)}
     sim.state.configure_faults(path_prefix=LABELS_PATH)
-    with engine_for(tmp_path, stack_config(sim.url, sink, timeout=20)) as engine:
+    with engine_for(tmp_path, stack_config(sim, sink, timeout=20)) as engine:
         sim.state.fail_next(1, 400, after=1)  # the set is accepted, the undo's removal rejected
         with pytest.raises(ProviderOperationError) as info:
             engine.up(label_set(wanted, sink=sink))
@@ -151,7 +154,7 @@ def test_an_undo_whose_results_report_a_failed_removal_names_that_label(
         sim.state.fail_device(eids[1], "Removal refused")
         sim.state.release_callbacks()
 
-    with engine_for(tmp_path, stack_config(sim.url, sink, timeout=20)) as engine:
+    with engine_for(tmp_path, stack_config(sim, sink, timeout=20)) as engine:
         arm = threading.Thread(target=refuse_after_the_set)
         arm.start()
         with pytest.raises(ProviderOperationError) as info:
@@ -180,7 +183,7 @@ def test_a_label_bundle_create_with_a_refused_device_is_undone(
             opts=behind_listener(sink),
         )
 
-    with engine_for(tmp_path, stack_config(sim.url, sink, timeout=20)) as engine:
+    with engine_for(tmp_path, stack_config(sim, sink, timeout=20)) as engine:
         with pytest.raises(ProviderOperationError) as info:
             engine.up(program)
         message = info.value.message
@@ -207,7 +210,7 @@ def test_a_single_label_whose_results_time_out_is_undone(
         )
 
     sim.state.hold_callbacks()  # the label is set, but its result does not arrive in time
-    with engine_for(tmp_path, stack_config(sim.url, sink, timeout=1)) as engine:
+    with engine_for(tmp_path, stack_config(sim, sink, timeout=1)) as engine:
         with pytest.raises(ProviderOperationError) as info:
             engine.up(program)
         message = info.value.message
@@ -226,7 +229,7 @@ def test_a_failed_label_update_says_to_refresh_next(
     sim: SimulatorServer, sink: SinkServer, tmp_path: Path
 ) -> None:
     eids = [d["eid"] for d in add_fleet(sim, 2)]
-    with engine_for(tmp_path, stack_config(sim.url, sink, timeout=20)) as engine:
+    with engine_for(tmp_path, stack_config(sim, sink, timeout=20)) as engine:
         engine.up(label_set({eids[0]: "A"}, sink=sink))
         sim.state.fail_device(eids[1], FORCED)
         with pytest.raises(ProviderOperationError) as info:
@@ -244,7 +247,7 @@ def test_a_license_create_refused_by_the_pool_is_undone(sim: SimulatorServer, tm
     imeis = sorted(d["imei"] for d in add_fleet(sim, 4))
     pool = sim.state.licenses(ACCOUNT)
     sim.state.set_license_pool(ACCOUNT, pool["licUsedCount"] + 2)
-    with engine_for(tmp_path, stack_config(sim.url)) as engine:
+    with engine_for(tmp_path, stack_config(sim)) as engine:
         with pytest.raises(ProviderOperationError) as info:
             engine.up(licenses(imeis))
         message = info.value.message
@@ -265,7 +268,7 @@ def test_a_license_bundle_create_refused_by_the_pool_is_undone(sim: SimulatorSer
     def program() -> None:
         thingspace.FotaLicenseBundle("fota", account_name=ACCOUNT, device_imeis=imeis)
 
-    with engine_for(tmp_path, stack_config(sim.url)) as engine:
+    with engine_for(tmp_path, stack_config(sim)) as engine:
         with pytest.raises(ProviderOperationError) as info:
             engine.up(program)
         message = info.value.message
@@ -276,7 +279,7 @@ def test_a_license_bundle_create_refused_by_the_pool_is_undone(sim: SimulatorSer
 
 def test_a_license_create_stopped_by_a_rejected_chunk_is_undone(sim: SimulatorServer, tmp_path: Path) -> None:
     imeis = sorted(d["imei"] for d in add_fleet(sim, 6))
-    config = {**stack_config(sim.url), "thingspace:licenseChunkSize": "2"}
+    config = {**stack_config(sim), "thingspace:licenseChunkSize": "2"}
     sim.state.configure_faults(path_prefix=LICENSES_PATH)
     with engine_for(tmp_path, config) as engine:
         sim.state.reset_request_counts()
@@ -297,7 +300,7 @@ def test_a_license_undo_whose_removal_is_rejected_lists_the_licenses_left(
     imeis = sorted(d["imei"] for d in add_fleet(sim, 3))
     sim.state.fail_device(imeis[0], FORCED)
     sim.state.configure_faults(path_prefix=LICENSES_PATH)
-    with engine_for(tmp_path, stack_config(sim.url)) as engine:
+    with engine_for(tmp_path, stack_config(sim)) as engine:
         sim.state.fail_next(1, 400, after=1)  # the assignment is answered, the undo's removal rejected
         with pytest.raises(ProviderOperationError) as info:
             engine.up(licenses(imeis))

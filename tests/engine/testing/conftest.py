@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import fixture_provider
 import pytest
-from fixture_provider import PROJECT, TOKEN
 
+from kits import record_provider
+from kits.record_provider import PROJECT, TOKEN
 from pulumi_thingspace.testing import Engine, ProviderServer, module_root, secret
 
 CONFIG = {"token": secret(TOKEN), "greeting": "hello", "thingspace:accountName": "0000000000-00001"}
@@ -16,8 +16,8 @@ CONFIG = {"token": secret(TOKEN), "greeting": "hello", "thingspace:accountName":
 
 @pytest.fixture(scope="session")
 def server() -> Iterator[ProviderServer]:
-    # The provider is pickled by reference as `fixture_provider.RecordProvider`: the server must import it.
-    with ProviderServer(cwd=module_root(fixture_provider.RecordProvider), project=PROJECT) as srv:
+    # The provider is pickled by reference (`kits.record_provider.RecordProvider`): the server imports it.
+    with ProviderServer(cwd=module_root(record_provider.RecordProvider), project=PROJECT) as srv:
         yield srv
 
 

@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from fixture_provider import Record, journal
 
+from kits.record_provider import Record, journal
 from pulumi_thingspace.testing import (
     CheckFailedError,
     Engine,
@@ -52,7 +52,7 @@ def test_provider_exception_carries_the_clean_message_and_full_details(engine: E
     assert error.message == "RuntimeError: backend rejected record boom"
     assert str(error) == "Create failed for resource 'boom': RuntimeError: backend rejected record boom"
     assert error.details.startswith("Traceback (most recent call last)")
-    assert "fixture_provider.py" in error.details
+    assert "record_provider.py" in error.details
 
 
 def test_a_failed_up_keeps_finished_work_and_the_next_run_is_clean(engine: Engine, store: Path) -> None:

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pulumi
-from fixture_provider import LooseRecordProvider, Record, journal
 
+from kits.record_provider import LooseRecordProvider, Record, journal
 from pulumi_thingspace.testing import UNKNOWN, Engine
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pulumi
 import pytest
-from fixture_provider import Record, journal
 
+from kits.record_provider import Record, journal
 from pulumi_thingspace.testing import Engine, HarnessError
 from pulumi_thingspace.testing.errors import final_exception_message
 

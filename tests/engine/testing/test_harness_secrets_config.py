@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 import pulumi
-from fixture_provider import PROJECT, TOKEN, Record, RecordProvider
 
+from kits.record_provider import PROJECT, TOKEN, Record, RecordProvider
 from pulumi_thingspace.testing import Engine, ProviderServer, module_root, program_from_file, secret
 
 PROGRAM_DIR = Path(__file__).parent / "programs" / "recordstack"

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from contract_testkit import Sim
 
+from kits.simulator import Sim
 from pulumi_thingspace.client import Credentials, ThingSpaceClient
 from pulumi_thingspace.simulator import SimulatorServer
 from pulumi_thingspace.simulator.config import SimulatorConfig
@@ -25,8 +25,9 @@ PAGE = 5  # small device pages, so the demo fleet's 12 devices take three pages
 
 
 @pytest.fixture(scope="module", params=["in-process", "console-script"])
-def sim(request: pytest.FixtureRequest) -> Iterator[Sim]:
-    """The demo simulator, started in this process or by the ``thingspace-simulator`` script."""
+def sim_http(request: pytest.FixtureRequest) -> Iterator[Sim]:
+    """The demo simulator reached over HTTP only, one per module, started in this process or (unlike
+    ``sim``) by the ``thingspace-simulator`` script, so the client suite runs against both."""
     if request.param == "in-process":
         with SimulatorServer(config=SimulatorConfig(device_page_size=PAGE)) as server:
             yield Sim(server.url)
@@ -48,9 +49,9 @@ def sim(request: pytest.FixtureRequest) -> Iterator[Sim]:
 
 
 @pytest.fixture
-def client(sim: Sim) -> Iterator[ThingSpaceClient]:
+def client(sim_http: Sim) -> Iterator[ThingSpaceClient]:
     """A client with the demo credentials; closed after the test."""
     with ThingSpaceClient(
-        Credentials(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_USERNAME, DEMO_PASSWORD), sim.url
+        Credentials(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_USERNAME, DEMO_PASSWORD), sim_http.url
     ) as c:
         yield c

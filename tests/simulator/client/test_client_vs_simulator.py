@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from contract_testkit import Sim
 
+from kits.simulator import Sim
 from pulumi_thingspace.client import ApiError, AuthenticationError, Credentials, ThingSpaceClient
 from pulumi_thingspace.models import DeviceId, DeviceLabel
 from pulumi_thingspace.simulator.seed import DEMO_ACCOUNT, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_USERNAME
@@ -25,16 +25,16 @@ def test_token_and_session_are_fetched_once(client: ThingSpaceClient) -> None:
     assert client.calls["oauth.token"] == 1 and client.calls["session.login"] == 1
 
 
-def test_labels_set_and_remove(client: ThingSpaceClient, sim: Sim) -> None:
+def test_labels_set_and_remove(client: ThingSpaceClient, sim_http: Sim) -> None:
     label = DeviceLabel(device_id=ids(1)["eid"], name="CONTRACT", value="set-and-remove")
     (request_id,) = client.set_labels(ACCOUNT, [label])
     assert request_id
-    sim.wait_idle()
-    labels = sim.admin("GET", f"accounts/{ACCOUNT}/labels").json()
+    sim_http.wait_idle()
+    labels = sim_http.admin("GET", f"accounts/{ACCOUNT}/labels").json()
     assert labels[ids(1)["eid"]]["CONTRACT"] == "set-and-remove"
     client.remove_labels(ACCOUNT, [label])
-    sim.wait_idle()
-    assert "CONTRACT" not in sim.admin("GET", f"accounts/{ACCOUNT}/labels").json().get(ids(1)["eid"], {})
+    sim_http.wait_idle()
+    assert "CONTRACT" not in sim_http.admin("GET", f"accounts/{ACCOUNT}/labels").json().get(ids(1)["eid"], {})
 
 
 def test_callback_listeners(client: ThingSpaceClient) -> None:
@@ -48,8 +48,8 @@ def test_callback_listeners(client: ThingSpaceClient) -> None:
     assert info.value.code_endswith("CallbackNotFound")
 
 
-def test_device_list_follows_pages(client: ThingSpaceClient, sim: Sim) -> None:
-    sim.admin("DELETE", "requests")
+def test_device_list_follows_pages(client: ThingSpaceClient, sim_http: Sim) -> None:
+    sim_http.admin("DELETE", "requests")
     devices = client.list_devices(ACCOUNT)
     assert len({d.identifier("eid") for d in devices}) == len(devices) >= 10
     assert client.calls["devices.list"] >= 3  # pages of 5
@@ -89,21 +89,21 @@ def test_licenses_assign_read_remove(client: ThingSpaceClient, version: str) -> 
     assert client.subscription(ACCOUNT)["licenseCount"] == 10
 
 
-def test_bad_password_is_one_login_and_never_retried(sim: Sim) -> None:
+def test_bad_password_is_one_login_and_never_retried(sim_http: Sim) -> None:
     creds = Credentials(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_USERNAME, "wrong-password")
-    with ThingSpaceClient(creds, sim.url) as bad:
+    with ThingSpaceClient(creds, sim_http.url) as bad:
         for _ in range(3):
             with pytest.raises(AuthenticationError) as info:
                 bad.list_callbacks(ACCOUNT)
             assert "wrong-password" not in str(info.value)
         assert bad.calls["session.login"] == 1
-    users = {u["username"]: u for u in sim.admin("GET", "users").json()}
+    users = {u["username"]: u for u in sim_http.admin("GET", "users").json()}
     assert users[DEMO_USERNAME]["failedLogins"] == 1
-    sim.admin("POST", f"users/{DEMO_USERNAME}/unlock")
+    sim_http.admin("POST", f"users/{DEMO_USERNAME}/unlock")
 
 
-def test_expired_session_logs_in_again_once(client: ThingSpaceClient, sim: Sim) -> None:
+def test_expired_session_logs_in_again_once(client: ThingSpaceClient, sim_http: Sim) -> None:
     client.list_callbacks(ACCOUNT)
-    sim.admin("POST", "sessions/expire")
+    sim_http.admin("POST", "sessions/expire")
     client.list_callbacks(ACCOUNT)
     assert client.calls["session.login"] == 2 and client.calls["callbacks.list"] == 3

@@ -1,19 +1,19 @@
-"""Fixtures: a simulator on a free loopback port, a logged-in API session and a callback receiver."""
+"""Fixtures: the simulator with fast timings, a logged-in API session and a callback receiver."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
-from simhelpers import ACCOUNT, Api, Receiver, fast_config
 
-from pulumi_thingspace.simulator import SimulatorServer
+from kits.simulator import ACCOUNT, Api, Receiver, fast_config
+from pulumi_thingspace.simulator import SimulatorConfig, SimulatorServer
 
 
-@pytest.fixture
-def sim() -> Iterator[SimulatorServer]:
-    with SimulatorServer(config=fast_config()) as server:
-        yield server
+@pytest.fixture(scope="module")
+def sim_config() -> SimulatorConfig:
+    """The ``sim`` fixture of this folder resends callbacks and deactivates devices within 50 ms."""
+    return fast_config()
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import requests
-from simhelpers import ACCOUNT, LABELS, Api
 
+from kits.simulator import ACCOUNT, LABELS, Api
 from pulumi_thingspace.simulator import SimulatorServer, synthetic_ids
 
 LIST = "/api/m2m/v1/devices/actions/list"

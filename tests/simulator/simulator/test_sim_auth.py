@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 import requests
-from simhelpers import ACCOUNT, Api, fast_config
 
+from kits.simulator import ACCOUNT, Api, fast_config
 from pulumi_thingspace.simulator import SimulatorServer
 
 LIST = "/api/m2m/v1/devices/actions/list"

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from simhelpers import ACCOUNT, Api
+from kits.simulator import ACCOUNT, Api
 
 SCRIPT = Path(sys.executable).with_name("thingspace-simulator")
 

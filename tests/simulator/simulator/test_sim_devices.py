@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from simhelpers import ACCOUNT, Api, Receiver, fast_config
 
+from kits.simulator import ACCOUNT, Api, Receiver, fast_config
 from pulumi_thingspace.models import parse_delete_results
 from pulumi_thingspace.simulator import SimulatorServer, synthetic_ids
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 import requests
-from simhelpers import ACCOUNT, LABELS, Api, Receiver
 
+from kits.simulator import ACCOUNT, LABELS, Api, Receiver
 from pulumi_thingspace.simulator import SimulatorServer, synthetic_ids
 
 LIST = "/api/m2m/v1/devices/actions/list"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import requests
-from simhelpers import ACCOUNT, Api, fast_config
 
+from kits.simulator import ACCOUNT, Api, fast_config
 from pulumi_thingspace.models import LicenseIndexResponse, LicenseResponse
 from pulumi_thingspace.simulator import SimulatorServer, synthetic_ids
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 import requests
-from simhelpers import ACCOUNT, LABELS, Api, Receiver
 
+from kits.simulator import ACCOUNT, LABELS, Api, Receiver
 from pulumi_thingspace.models import CarrierCallback
 from pulumi_thingspace.simulator import SimulatorServer, synthetic_ids
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
-from simhelpers import Api
 
+from kits.simulator import Api
 from pulumi_thingspace.models.identifiers import DeviceKind, check_identifier, checksum_warning
 from pulumi_thingspace.simulator import SimulatorServer, build_state, demo_seed, synthetic_ids
 

@@ -1,6 +1,7 @@
 """Fixtures for the callback sink and the results poller: real servers on 127.0.0.1, free ports.
 
-Every test that takes ``backend`` (or ``sink``/``post``) runs twice: on a SQLite file and on a fresh
+Every test that takes ``backend`` (or ``sink``/``post``: here ``sink_config`` is on the backend's store)
+runs twice: on a SQLite file and on a fresh
 database of a throwaway PostgreSQL server. Without PostgreSQL binaries the postgres runs skip, except
 under CI=true, where they fail.
 """
@@ -8,7 +9,6 @@ under CI=true, where they fail.
 from __future__ import annotations
 
 import json
-import os
 import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 import requests
 
-from pulumi_thingspace.sink import SinkServer
-
-from .backends import Backend
-from .helpers import make_settings
-from .pg_server import PostgresServer, find_bindir
-from .processes import Sink
+from kits.ci import skip_or_fail
+from kits.postgres import PostgresServer, find_bindir
+from kits.sink import make_settings
+from kits.sink_backends import Backend
+from kits.sink_processes import Sink
+from pulumi_thingspace.sink import SinkServer, SinkSettings
 
 NO_POSTGRES = "PostgreSQL binaries (initdb, pg_ctl) not found; install Debian's postgresql package"
 
@@ -31,9 +31,7 @@ def require_postgres_bindir() -> Path:
     """The PostgreSQL binaries; skips the test without them, or fails it when CI=true."""
     bindir = find_bindir()
     if bindir is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{NO_POSTGRES} (required when CI=true)")
-        pytest.skip(NO_POSTGRES)
+        skip_or_fail(NO_POSTGRES)
     return bindir
 
 
@@ -84,10 +82,9 @@ def backend(request: pytest.FixtureRequest, db_path: Path) -> Backend:
 
 
 @pytest.fixture
-def sink(backend: Backend) -> Iterator[SinkServer]:
-    """A running sink on a free loopback port, on the backend's store."""
-    with SinkServer(make_settings(backend.target)) as server:
-        yield server
+def sink_config(backend: Backend) -> SinkSettings:
+    """The ``sink`` fixture (tests/conftest.py) of this folder: on the backend's store."""
+    return make_settings(backend.target)
 
 
 @pytest.fixture

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 import requests
 
+from kits.sink import callback_body, read
+from kits.sink_backends import Backend
+from kits.sink_ledger import ACCOUNT, ask, key, labelled, set_line
+from kits.sink_processes import COMMAND, SECRET_ENV, Sink
+from kits.stack import HOOK_PASSWORD, HOOK_USER, READ_TOKEN
 from pulumi_thingspace.sink import SinkSettings
 from pulumi_thingspace.sink.settings import env_name
-
-from .backends import Backend
-from .helpers import PASSWORD, TOKEN, USERNAME, callback_body, read
-from .ledger_helpers import ACCOUNT, ask, key, labelled, set_line
-from .processes import COMMAND, SECRET_ENV, Sink
 
 
 def test_console_script_takes_secrets_from_the_environment_and_receives_callbacks(
@@ -31,12 +31,12 @@ def test_console_script_takes_secrets_from_the_environment_and_receives_callback
     processes.append(sink)
     match = re.fullmatch(r"http://127\.0\.0\.1:(\d+)", sink.url)
     assert match and int(match.group(1)) > 0
-    assert not any(secret in " ".join(sink.args) for secret in (PASSWORD, TOKEN))
+    assert not any(secret in " ".join(sink.args) for secret in (HOOK_PASSWORD, READ_TOKEN))
 
     assert (
         requests.post(sink.url + "/callbacks", json=callback_body("req-cli"), timeout=10).status_code == 200
     )
-    bad = callback_body("req-bad", password="wrong-" + PASSWORD)
+    bad = callback_body("req-bad", password="wrong-" + HOOK_PASSWORD)
     assert requests.post(sink.url + "/callbacks", json=bad, timeout=10).status_code == 401
     assert read(sink.url, "req-cli").json()["callbacks"][0]["requestId"] == "req-cli"
     assert read(sink.url, "req-cli", token="wrong").status_code == 401
@@ -46,18 +46,20 @@ def test_console_script_takes_secrets_from_the_environment_and_receives_callback
     records = [json.loads(line) for line in log.splitlines() if line.strip()]
     assert any(r["message"] == "callback stored" and r["request_id"] == "req-cli" for r in records)
     assert any(r.get("reason") == "bad_credentials" for r in records)
-    assert PASSWORD not in log and TOKEN not in log
+    assert HOOK_PASSWORD not in log and READ_TOKEN not in log
 
 
 def test_missing_secret_stops_with_a_message_naming_the_variable(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("THINGSPACE_SINK_")}
-    env.update({"THINGSPACE_SINK_CALLBACK_USERNAME": USERNAME, "THINGSPACE_SINK_CALLBACK_PASSWORD": PASSWORD})
+    env.update(
+        {"THINGSPACE_SINK_CALLBACK_USERNAME": HOOK_USER, "THINGSPACE_SINK_CALLBACK_PASSWORD": HOOK_PASSWORD}
+    )
     done = subprocess.run(
         [*COMMAND, "--db", str(tmp_path / "cb.db"), "--port", "0"], env=env, capture_output=True, timeout=30
     )
     assert done.returncode == 2
     assert b"THINGSPACE_SINK_READ_TOKEN" in done.stderr
-    assert PASSWORD.encode() not in done.stderr + done.stdout
+    assert HOOK_PASSWORD.encode() not in done.stderr + done.stdout
 
 
 def test_a_port_in_use_is_reported_with_exit_status_1(tmp_path: Path) -> None:
@@ -128,7 +130,7 @@ def test_every_acknowledged_callback_survives_sigkill(
             rid
             for rid in acknowledged
             if http.get(
-                f"{again.url}/requests/{rid}", headers={"Authorization": f"Bearer {TOKEN}"}
+                f"{again.url}/requests/{rid}", headers={"Authorization": f"Bearer {READ_TOKEN}"}
             ).status_code
             != 200
         ]
@@ -148,7 +150,7 @@ def test_settings_prefer_options_then_environment_then_defaults() -> None:
     settings = SinkSettings.from_sources({"read_token": "from-option", "port": None}, env)
     assert (settings.read_token, settings.port, settings.callback_path) == ("from-option", 9003, "/callbacks")
     assert settings.retention_days == 30
-    assert PASSWORD not in repr(settings) and "from-option" not in repr(settings)
+    assert HOOK_PASSWORD not in repr(settings) and "from-option" not in repr(settings)
     with pytest.raises(ValueError, match="THINGSPACE_SINK_CALLBACK_PASSWORD"):
         SinkSettings.from_sources({}, {k: v for k, v in SECRET_ENV.items() if "PASSWORD" not in k})
     with pytest.raises(ValueError, match="callback path"):

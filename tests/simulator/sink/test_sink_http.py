@@ -11,25 +11,15 @@ from typing import Any
 import pytest
 import requests
 
+from kits.sink import EID_A, EID_B, SEED_001_CALLBACK, callback_body, make_settings, read
+from kits.sink_backends import Backend
+from kits.stack import HOOK_PASSWORD, HOOK_USER, READ_TOKEN
 from pulumi_thingspace.results import CallbackResults
 from pulumi_thingspace.sink import SinkServer
 from pulumi_thingspace.sink.logs import JsonFormatter
 
-from .backends import Backend
-from .helpers import (
-    EID_A,
-    EID_B,
-    PASSWORD,
-    SEED_001_CALLBACK,
-    TOKEN,
-    USERNAME,
-    callback_body,
-    make_settings,
-    read,
-)
-
 Post = Callable[[Any], requests.Response]
-CREDS = {"username": USERNAME, "password": PASSWORD}
+CREDS = {"username": HOOK_USER, "password": HOOK_PASSWORD}
 
 
 def test_accepted_callback_is_stored_without_credentials_and_readable(sink: SinkServer, post: Post) -> None:
@@ -64,13 +54,13 @@ def test_seed_001_callback_is_accepted_verbatim(backend: Backend) -> None:
 @pytest.mark.parametrize(
     ("username", "password"),
     [
-        (USERNAME, "wrong-password"),
-        ("someone-else", PASSWORD),
+        (HOOK_USER, "wrong-password"),
+        ("someone-else", HOOK_PASSWORD),
         (None, None),
-        (USERNAME, None),
-        (None, PASSWORD),
-        (USERNAME, PASSWORD + "x"),
-        (USERNAME, ""),
+        (HOOK_USER, None),
+        (None, HOOK_PASSWORD),
+        (HOOK_USER, HOOK_PASSWORD + "x"),
+        (HOOK_USER, ""),
     ],
 )
 def test_wrong_or_missing_credentials_get_401_and_nothing_is_stored(
@@ -98,7 +88,7 @@ def test_non_string_password_is_refused(sink: SinkServer, post: Post, backend: B
         (json.dumps(CREDS), 422),  # no requestId
         (
             json.dumps(
-                {"username": USERNAME, "password": PASSWORD, "requestId": "req-x", "callbackCount": "x"}
+                {"username": HOOK_USER, "password": HOOK_PASSWORD, "requestId": "req-x", "callbackCount": "x"}
             ),
             422,
         ),
@@ -113,7 +103,7 @@ def test_malformed_bodies_get_4xx_and_nothing_is_stored(
 
 
 def test_invalid_body_with_wrong_credentials_is_401_not_422(post: Post) -> None:
-    assert post(json.dumps({"username": USERNAME, "password": "nope"})).status_code == 401
+    assert post(json.dumps({"username": HOOK_USER, "password": "nope"})).status_code == 401
 
 
 def test_duplicate_is_stored_once_and_a_resend_is_a_second_record_that_the_reader_merges(
@@ -129,7 +119,7 @@ def test_duplicate_is_stored_once_and_a_resend_is_a_second_record_that_the_reade
     assert post(callback_body("req-d", lines, count=2)).status_code == 200
     assert [c["callbackCount"] for c in read(sink.url, "req-d").json()["callbacks"]] == [1, 2]
 
-    outcomes = CallbackResults(sink.url, TOKEN, timeout=2).wait(["req-d"])["req-d"]
+    outcomes = CallbackResults(sink.url, READ_TOKEN, timeout=2).wait(["req-d"])["req-d"]
     assert [(o.device_id, o.ok) for o in outcomes] == [(EID_A, True), (EID_B, False)]
 
 
@@ -145,10 +135,10 @@ def test_callbacks_arriving_before_anyone_asks_are_kept(sink: SinkServer, post: 
     [
         {},
         {"Authorization": "Bearer wrong-token"},
-        {"Authorization": f"Basic {TOKEN}"},
-        {"Authorization": TOKEN},
+        {"Authorization": f"Basic {READ_TOKEN}"},
+        {"Authorization": READ_TOKEN},
         {"Authorization": "Bearer "},
-        {"Authorization": f"Bearer {TOKEN}x"},
+        {"Authorization": f"Bearer {READ_TOKEN}x"},
     ],
 )
 def test_reading_without_the_right_token_is_401(
@@ -208,7 +198,7 @@ def test_periodic_purge_runs_while_serving(backend: Backend) -> None:
 
 def test_request_id_with_reserved_characters_round_trips(sink: SinkServer, post: Post) -> None:
     post(callback_body("odd/id with space"))
-    outcomes = CallbackResults(sink.url, TOKEN, timeout=2).wait(["odd/id with space"])
+    outcomes = CallbackResults(sink.url, READ_TOKEN, timeout=2).wait(["odd/id with space"])
     assert outcomes["odd/id with space"][0].device_id == EID_A
 
 
@@ -223,16 +213,16 @@ def test_no_secret_reaches_the_database_file_or_the_logs(
     caplog.set_level(logging.DEBUG)
     post(callback_body("req-s"))
     post(callback_body("req-s", count=2))
-    post(callback_body("req-s", password="guess-" + PASSWORD))
+    post(callback_body("req-s", password="guess-" + HOOK_PASSWORD))
     read(sink.url, "req-s")
-    read(sink.url, "req-s", token="bad-" + TOKEN)
+    read(sink.url, "req-s", token="bad-" + READ_TOKEN)
     raw = backend.stored_text()
     assert b"req-s" in raw
-    assert PASSWORD.encode() not in raw
-    assert USERNAME.encode() not in raw
+    assert HOOK_PASSWORD.encode() not in raw
+    assert HOOK_USER.encode() not in raw
     formatter = JsonFormatter()
     logged = "\n".join(formatter.format(r) for r in caplog.records)
     assert "callback stored" in logged and "bad_credentials" in logged and "bad_token" in logged
-    assert PASSWORD not in logged
-    assert TOKEN not in logged
-    assert repr(sink.settings).count(PASSWORD) == repr(sink.settings).count(TOKEN) == 0
+    assert HOOK_PASSWORD not in logged
+    assert READ_TOKEN not in logged
+    assert repr(sink.settings).count(HOOK_PASSWORD) == repr(sink.settings).count(READ_TOKEN) == 0

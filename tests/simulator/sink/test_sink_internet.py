@@ -19,16 +19,16 @@ import psycopg
 import pytest
 import requests
 
+from kits.postgres import PASSWORD as PG_PASSWORD
+from kits.postgres import PostgresServer
+from kits.sink import callback_body, make_settings, read
+from kits.sink_backends import Backend
+from kits.sink_processes import Sink
+from kits.stack import HOOK_PASSWORD, READ_TOKEN
 from pulumi_thingspace.sink import SinkServer, StoreUnavailable
 from pulumi_thingspace.sink.limits import MAX_BODY_BYTES, MAX_DEPTH, nesting_exceeds
 from pulumi_thingspace.sink.logs import JsonFormatter, configure_logging
 from pulumi_thingspace.sink.store_postgres import MIGRATION_LOCK, PostgresStore
-
-from .backends import Backend
-from .helpers import PASSWORD, TOKEN, callback_body, make_settings, read
-from .pg_server import PASSWORD as PG_PASSWORD
-from .pg_server import PostgresServer
-from .processes import Sink
 
 MiB = 1024 * 1024
 LABEL_VALUE = "deviceResponse.usageSegmentationLabelsResponse.usageSegmentationLabels.0.label.value"
@@ -353,5 +353,5 @@ def test_no_log_line_carries_the_database_password_even_from_the_pool(
     assert "cannot parse postgresql://sink_admin:***@" in logged and "Traceback" in logged
     assert "connecting to postgresql://sink_admin:***@" in stream.getvalue()
     assert PG_PASSWORD not in logged
-    for secret in (PASSWORD, TOKEN):
+    for secret in (HOOK_PASSWORD, READ_TOKEN):
         assert secret not in logged

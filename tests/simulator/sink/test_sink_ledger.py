@@ -8,11 +8,10 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from kits.sink_backends import Backend
+from kits.sink_ledger import ACCOUNT, OTHER_ACCOUNT, eid, key, remove_line, set_line, stored
 from pulumi_thingspace.sink import CallbackStore, ledger_postgres, ledger_sqlite
 from pulumi_thingspace.sink.ledger import ANY_ACCOUNT, LedgerView
-
-from .backends import Backend
-from .ledger_helpers import ACCOUNT, OTHER_ACCOUNT, eid, key, remove_line, set_line, stored
 
 
 class Clock:

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 import requests
 
+from kits.sink import make_settings
+from kits.sink_backends import Backend
+from kits.sink_ledger import ACCOUNT, OTHER_ACCOUNT, ask, key, labelled, remove_line, set_line
+from kits.stack import HOOK_PASSWORD, HOOK_USER, READ_TOKEN
 from pulumi_thingspace.sink import CallbackStore, SinkServer, SinkSettings, ledger_http
 from pulumi_thingspace.sink.ledger import LedgerView
 from pulumi_thingspace.sink.logs import JsonFormatter
-
-from .backends import Backend
-from .helpers import PASSWORD, TOKEN, USERNAME, make_settings
-from .ledger_helpers import ACCOUNT, OTHER_ACCOUNT, ask, key, labelled, remove_line, set_line
 
 
 def post(url: str, body: dict[str, Any]) -> requests.Response:
@@ -70,7 +70,12 @@ def test_wrong_credentials_on_an_account_path_store_nothing(sink: SinkServer, ba
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {TOKEN}"}, {"Authorization": TOKEN}],
+    [
+        {},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": f"Basic {READ_TOKEN}"},
+        {"Authorization": READ_TOKEN},
+    ],
 )
 def test_a_ledger_query_without_the_read_token_is_401(sink: SinkServer, headers: dict[str, str]) -> None:
     post(sink.callback_url, labelled("r1", set_line(1, "V1")))
@@ -105,7 +110,7 @@ def test_a_malformed_query_is_400_naming_the_field_and_the_rule(
     sink: SinkServer, monkeypatch: pytest.MonkeyPatch, raw: str, names: str
 ) -> None:
     monkeypatch.setattr(ledger_http, "MAX_LEDGER_KEYS", 3)
-    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    headers = {"Authorization": f"Bearer {READ_TOKEN}", "Content-Type": "application/json"}
     response = requests.post(f"{sink.url}/ledger", data=raw, headers=headers, timeout=10)
     assert response.status_code == 400
     assert names in response.json()["error"]
@@ -162,7 +167,10 @@ def test_one_hundred_thousand_keys_over_http(sink: SinkServer) -> None:
 def test_ledger_is_a_reserved_path() -> None:
     with pytest.raises(ValueError, match="callback path"):
         SinkSettings(
-            callback_username=USERNAME, callback_password=PASSWORD, read_token=TOKEN, callback_path="/ledger"
+            callback_username=HOOK_USER,
+            callback_password=HOOK_PASSWORD,
+            read_token=READ_TOKEN,
+            callback_path="/ledger",
         )
 
 
@@ -170,8 +178,8 @@ def test_no_token_or_password_in_ledger_logs(sink: SinkServer, caplog: pytest.Lo
     caplog.set_level(logging.DEBUG)
     post(f"{sink.callback_url}/{ACCOUNT}", labelled("r1", set_line(1, "V1")))
     ask(sink.url, ACCOUNT, [key(1)])
-    ask(sink.url, ACCOUNT, [key(1)], token="bad-" + TOKEN)
+    ask(sink.url, ACCOUNT, [key(1)], token="bad-" + READ_TOKEN)
     logged = "\n".join(JsonFormatter().format(r) for r in caplog.records)
     assert '"message": "ledger query"' in logged and "bad_token" in logged
     assert f'"account": "{ACCOUNT}"' in logged
-    assert TOKEN not in logged and PASSWORD not in logged
+    assert READ_TOKEN not in logged and HOOK_PASSWORD not in logged

@@ -9,14 +9,13 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from kits.postgres import PASSWORD as PG_PASSWORD
+from kits.postgres import PostgresServer, free_port
+from kits.sink_processes import COMMAND, SECRET_ENV, clean_env
 from pulumi_thingspace.sink import CallbackStore, SinkSettings, StoreUnavailable, open_store
 from pulumi_thingspace.sink.dsn import mask_password
 from pulumi_thingspace.sink.settings import env_name
 from pulumi_thingspace.sink.store_postgres import SCHEMA_VERSION
-
-from .pg_server import PASSWORD as PG_PASSWORD
-from .pg_server import PostgresServer, free_port
-from .processes import COMMAND, SECRET_ENV, clean_env
 
 
 def schema_versions(url: str) -> list[int]:

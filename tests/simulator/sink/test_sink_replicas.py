@@ -10,14 +10,15 @@ from pathlib import Path
 
 import requests
 
-from .backends import Backend
-from .helpers import TOKEN, callback_body, read
-from .ledger_helpers import ACCOUNT, ask, key, labelled, set_line
-from .pg_server import PASSWORD as PG_PASSWORD
-from .pg_server import PostgresServer
-from .processes import Sink
+from kits.postgres import PASSWORD as PG_PASSWORD
+from kits.postgres import PostgresServer
+from kits.sink import callback_body, read
+from kits.sink_backends import Backend
+from kits.sink_ledger import ACCOUNT, ask, key, labelled, set_line
+from kits.sink_processes import Sink
+from kits.stack import READ_TOKEN
 
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
+AUTH = {"Authorization": f"Bearer {READ_TOKEN}"}
 
 
 class Ledger:

@@ -14,6 +14,10 @@ import pytest
 import requests
 import responses
 
+from kits.client import FakeTime
+from kits.sink import EID_A, EID_B, SEED_000_CALLBACK, SEED_001_CALLBACK, callback_body, make_settings, read
+from kits.sink_backends import Backend
+from kits.stack import READ_TOKEN
 from pulumi_thingspace.results import (
     CallbackResults,
     LineOutcome,
@@ -23,18 +27,6 @@ from pulumi_thingspace.results import (
 )
 from pulumi_thingspace.sink import CallbackStore, SinkServer
 from pulumi_thingspace.sink.ledger import LedgerView
-
-from .backends import Backend
-from .helpers import (
-    EID_A,
-    EID_B,
-    SEED_000_CALLBACK,
-    SEED_001_CALLBACK,
-    TOKEN,
-    callback_body,
-    make_settings,
-    read,
-)
 
 NOT_EXIST = "The device does not exist"
 
@@ -47,20 +39,7 @@ def post_later(url: str, body: dict[str, Any], delay: float) -> threading.Timer:
 
 def fast(url: str, **kwargs: Any) -> CallbackResults:
     kwargs.setdefault("timeout", 10)
-    return CallbackResults(url, TOKEN, poll_interval=0.02, max_interval=0.1, **kwargs)
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+    return CallbackResults(url, READ_TOKEN, poll_interval=0.02, max_interval=0.1, **kwargs)
 
 
 def test_waits_across_empty_polls_until_the_callback_arrives(sink: SinkServer) -> None:
@@ -80,7 +59,13 @@ def test_waits_across_empty_polls_until_the_callback_arrives(sink: SinkServer) -
 def test_poll_interval_doubles_up_to_the_maximum_and_stops_at_the_deadline(sink: SinkServer) -> None:
     fake = FakeTime()
     results = CallbackResults(
-        sink.url, TOKEN, timeout=20, poll_interval=0.5, max_interval=5, sleep=fake.sleep, clock=fake.clock
+        sink.url,
+        READ_TOKEN,
+        timeout=20,
+        poll_interval=0.5,
+        max_interval=5,
+        sleep=fake.sleep,
+        clock=fake.clock,
     )
     with pytest.raises(ResultsTimeout):
         results.wait(["req-never"])
@@ -258,12 +243,12 @@ def test_token_never_appears_in_repr_errors_or_logs(caplog: pytest.LogCaptureFix
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         closed_port = s.getsockname()[1]
-    results = CallbackResults(f"http://127.0.0.1:{closed_port}", TOKEN, timeout=0.2, poll_interval=0.05)
+    results = CallbackResults(f"http://127.0.0.1:{closed_port}", READ_TOKEN, timeout=0.2, poll_interval=0.05)
     with pytest.raises(ResultsTimeout) as caught:
         results.wait(["req-1"])
     assert "ConnectionError" in str(caught.value)
     for text in (repr(results), str(caught.value), repr(caught.value), caplog.text):
-        assert TOKEN not in text
+        assert READ_TOKEN not in text
 
 
 @responses.activate
@@ -274,7 +259,7 @@ def test_rate_limits_are_retried_and_odd_answers_are_errors() -> None:
     responses.get(f"{base}/requests/r1", status=502, body="<html>bad gateway</html>")
     responses.get(f"{base}/requests/r1", json=good)
     assert fast(base).wait(["r1"])["r1"][0].ok
-    assert responses.calls[0].request.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert responses.calls[0].request.headers["Authorization"] == f"Bearer {READ_TOKEN}"
 
     responses.get(f"{base}/requests/r2", json={"unexpected": True})
     with pytest.raises(ResultsError, match="did not answer"):
@@ -288,11 +273,11 @@ def test_rate_limits_are_retried_and_odd_answers_are_errors() -> None:
 
 
 def test_nothing_to_wait_for_and_invalid_arguments() -> None:
-    assert CallbackResults("http://127.0.0.1:9", TOKEN).wait([]) == {}
+    assert CallbackResults("http://127.0.0.1:9", READ_TOKEN).wait([]) == {}
     with pytest.raises(ValueError, match="read token"):
         CallbackResults("http://127.0.0.1:9", "")
     with pytest.raises(ValueError, match="http"):
-        CallbackResults("127.0.0.1:9", TOKEN)
+        CallbackResults("127.0.0.1:9", READ_TOKEN)
 
 
 def test_a_timeout_says_the_sink_rejected_the_callbacks_for_a_wrong_listener_username(

@@ -5,9 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from kits.sink_backends import Backend
 from pulumi_thingspace.sink import SQLiteStore
-
-from .backends import Backend
 
 
 class FakeClock:

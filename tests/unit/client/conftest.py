@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 import responses
-from client_testkit import BASE, CLIENT_SECRET, PASSWORD, FakeTime, add_auth
 
+from kits.client import BASE, CLIENT_SECRET, PASSWORD, FakeTime, add_auth
 from pulumi_thingspace.client import Credentials, RetryPolicy, ThingSpaceClient
 
 

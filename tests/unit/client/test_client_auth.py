@@ -7,7 +7,8 @@ from urllib.parse import parse_qs
 
 import pytest
 import responses
-from client_testkit import (
+
+from kits.client import (
     ACCESS_TOKEN,
     ACCESS_TOKEN_2,
     ACCOUNT,
@@ -26,7 +27,6 @@ from client_testkit import (
     body,
     sent,
 )
-
 from pulumi_thingspace.client import (
     AuthenticationError,
     Credentials,

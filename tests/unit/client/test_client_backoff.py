@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 import responses
-from client_testkit import ACCOUNT, LABELS_URL, FakeTime
 
+from kits.client import ACCOUNT, LABELS_URL, FakeTime
 from pulumi_thingspace.client import RetryExhaustedError, RetryPolicy, ThingSpaceClient
 from pulumi_thingspace.models import DeviceLabel
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import responses
-from client_testkit import ACCOUNT, BASE, assert_api_headers, body, sent
 
+from kits.client import ACCOUNT, BASE, assert_api_headers, body, sent
 from pulumi_thingspace.client import ApiError, ThingSpaceClient
 
 CALLBACKS_URL = BASE + f"/api/m2m/v1/callbacks/{ACCOUNT}"

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 import responses
-from client_testkit import (
+
+from kits.client import (
     ACCESS_TOKEN,
     ACCOUNT,
     EXPIRED,
@@ -19,7 +20,6 @@ from client_testkit import (
     SESSION_TOKEN_2,
     TOKEN_URL,
 )
-
 from pulumi_thingspace.client import ThingSpaceClient
 from pulumi_thingspace.models import DeviceLabel
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import responses
-from client_testkit import ACCOUNT, BASE, assert_api_headers, body, seed_json, sent
 
+from kits.client import ACCOUNT, BASE, assert_api_headers, body, seed_json, sent
 from pulumi_thingspace.client import ApiError, ThingSpaceClient
 from pulumi_thingspace.models import DeviceId
 

@@ -8,8 +8,8 @@ import pickle
 import pytest
 import requests
 import responses
-from client_testkit import ACCOUNT, BASE, LABELS_URL
 
+from kits.client import ACCOUNT, BASE, LABELS_URL
 from pulumi_thingspace.client import (
     ApiError,
     AuthenticationError,

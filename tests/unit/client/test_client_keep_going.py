@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 import responses
-from client_testkit import ACCOUNT, BASE, LABELS_URL, FakeTime, sent
 
+from kits.client import ACCOUNT, BASE, LABELS_URL, FakeTime, sent
 from pulumi_thingspace.client import ThingSpaceClient
 from pulumi_thingspace.models import DeviceId, DeviceLabel
 from pulumi_thingspace.results import CallbackResults

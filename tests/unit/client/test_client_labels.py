@@ -7,8 +7,8 @@ import re
 
 import pytest
 import responses
-from client_testkit import ACCOUNT, LABELS_URL, SEEDS, assert_api_headers, body, seed_json, sent
 
+from kits.client import ACCOUNT, LABELS_URL, SEEDS, assert_api_headers, body, seed_json, sent
 from pulumi_thingspace.client import ThingSpaceClient
 from pulumi_thingspace.client import labels as labels_module
 from pulumi_thingspace.models import CarrierCallback, DeviceLabel

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 import responses
-from client_testkit import ACCOUNT, BASE, assert_api_headers, body, seed_json, sent
 
+from kits.client import ACCOUNT, BASE, assert_api_headers, body, seed_json, sent
 from pulumi_thingspace.client import ThingSpaceClient
 
 V1 = BASE + f"/api/fota/v1/licenses/{ACCOUNT}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import responses
-from client_testkit import ACCESS_TOKEN, ACCOUNT, LOGIN_URL, PASSWORD, TOKEN_URL
 
+from kits.client import ACCESS_TOKEN, ACCOUNT, LOGIN_URL, PASSWORD, TOKEN_URL
 from pulumi_thingspace.client import AuthenticationError, ThingSpaceClient
 from pulumi_thingspace.models import DeviceLabel
 

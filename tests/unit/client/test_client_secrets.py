@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 import requests
 import responses
-from client_testkit import (
+
+from kits.client import (
     ACCESS_TOKEN_2,
     ACCOUNT,
     BAD_BEARER,
@@ -22,7 +23,6 @@ from client_testkit import (
     TOKEN_URL,
     add_auth,
 )
-
 from pulumi_thingspace.client import Credentials, RetryPolicy, ThingSpaceClient, ThingSpaceError
 from pulumi_thingspace.models import DeviceId, DeviceLabel
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 import pytest
 import requests
 import responses
-from client_testkit import ACCOUNT, BASE, LABELS_URL, FakeTime
 
+from kits.client import ACCOUNT, BASE, LABELS_URL, FakeTime
 from pulumi_thingspace.client import (
     DEFAULT_BASE_URL,
     ConnectionFailure,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from plugin_testkit import COMPUTED, pv, structure, values_of
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.runtime import rpc
 
+from kits.plugin import COMPUTED, pv, structure, values_of
 from pulumi_thingspace.plugin.values import Names, plain, wrap
 from pulumi_thingspace.resources.registry import BY_NAME, RESOURCES, ResourceModels
 from pulumi_thingspace.schema import build_schema

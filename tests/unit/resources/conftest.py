@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 import responses
-from resource_testkit import BASE, SINK
 
+from kits.resources import BASE, SINK
 from pulumi_thingspace.resources import base, claims
 
 
@@ -39,7 +39,7 @@ def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[responses.RequestsMock]:
 
 
 @pytest.fixture
-def sink(monkeypatch: pytest.MonkeyPatch, api: responses.RequestsMock) -> responses.RequestsMock:
+def mocked_sink(monkeypatch: pytest.MonkeyPatch, api: responses.RequestsMock) -> responses.RequestsMock:
     """Configure a callback sink for label results (answered by the same mock)."""
     monkeypatch.setenv("THINGSPACE_CALLBACK_RESULTS_URL", SINK)
     monkeypatch.setenv("THINGSPACE_CALLBACK_RESULTS_TOKEN", "read-token")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from pulumi_thingspace.models.compact import label_text
-from pulumi_thingspace.resources.label_bundle import LabelBundleProvider, labels_from
+from pulumi_thingspace.resources.inputs import labels_from
+from pulumi_thingspace.resources.label_bundle import LabelBundleProvider
 
 ACCOUNT = "0342330389-00001"
 EID1, EID2 = "89049032000001000000000000000001", "89049032000001000000000000000002"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import responses
-from resource_testkit import ACCOUNT, BASE, api_calls, with_provider
 
+from kits.resources import ACCOUNT, BASE, api_calls, with_provider
 from pulumi_thingspace.client import ApiError
 from pulumi_thingspace.resources import claims
 from pulumi_thingspace.resources.failures import StoppedChangeError

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 import responses
-from resource_testkit import ACCOUNT, BASE, SINK, api_calls, with_provider
 
+from kits.resources import ACCOUNT, BASE, SINK, api_calls, with_provider
 from pulumi_thingspace.errors import UserError
 from pulumi_thingspace.resources import engine
 from pulumi_thingspace.resources.engine import EngineGoneError, EngineWatch
@@ -136,17 +136,17 @@ def test_a_create_stops_between_chunks_once_the_engine_is_gone(
 
 
 def test_waiting_for_results_stops_once_the_engine_is_gone_and_sends_nothing_more(
-    sink: responses.RequestsMock, watch: None
+    mocked_sink: responses.RequestsMock, watch: None
 ) -> None:
-    sink.post(f"{BASE}{PATH}", json={"requestId": "req-set"})
-    sink.delete(f"{BASE}{PATH}", json={"requestId": "req-remove"})
-    sink.get(f"{SINK}/requests/req-set", status=404)
+    mocked_sink.post(f"{BASE}{PATH}", json={"requestId": "req-set"})
+    mocked_sink.delete(f"{BASE}{PATH}", json={"requestId": "req-remove"})
+    mocked_sink.get(f"{SINK}/requests/req-set", status=404)
     parents = Parents(alive_for=1)  # the set goes out; the first round of polls finds the engine gone
     engine.watch(EngineWatch(SHIM, ENGINE, parent_of=parents.parent_of, getppid=parents.getppid))
     with pytest.raises(UserError, match="Pulumi engine"):
         LabelSetProvider().create(with_provider({"account_name": ACCOUNT, "labels": {f"{eid(1)}/VIN": "v"}}))
-    assert len(api_calls(sink, PATH)) == 1  # no undo, no retry: nothing after the engine left
-    assert [c.request.url for c in sink.calls if c.request.url.startswith(SINK)] == []
+    assert len(api_calls(mocked_sink, PATH)) == 1  # no undo, no retry: nothing after the engine left
+    assert [c.request.url for c in mocked_sink.calls if c.request.url.startswith(SINK)] == []
 
 
 def test_an_orphaned_provider_exits_once_idle_but_never_during_a_request() -> None:

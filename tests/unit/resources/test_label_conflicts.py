@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 import responses
 from pulumi.runtime import rpc
-from resource_testkit import ACCOUNT, BASE, api_calls, with_provider
 
+from kits.resources import ACCOUNT, BASE, api_calls, with_provider
 from pulumi_thingspace.resources import conflicts
 from pulumi_thingspace.resources.conflicts import Declarations, LabelConflictError
 from pulumi_thingspace.resources.label import SingleLabelProvider

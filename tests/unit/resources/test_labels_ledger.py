@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import requests
 import responses
-from resource_testkit import ACCOUNT, BASE, SINK, api_calls, with_provider
 
+from kits.resources import ACCOUNT, BASE, SINK, api_calls, with_provider
 from pulumi_thingspace.errors import UserError
 from pulumi_thingspace.ledger import LabelLedger, LedgerAnswer
 from pulumi_thingspace.models.compact import parse_labels, sha256_text
@@ -64,10 +64,10 @@ def test_without_a_sink_refresh_returns_the_recorded_state_and_asks_no_one(
 
 
 def test_refresh_takes_changed_values_drops_removed_labels_and_keeps_unseen_ones(
-    sink: responses.RequestsMock, capsys: pytest.CaptureFixture[str]
+    mocked_sink: responses.RequestsMock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     recorded = {key(1): "A", key(2): "B", key(3): "C", key(4): "D", key(5): "E"}
-    sink.post(LEDGER, json=answer({key(1): "A", key(2): "OUTSIDE"}, [key(3)], 2))
+    mocked_sink.post(LEDGER, json=answer({key(1): "A", key(2): "OUTSIDE"}, [key(3)], 2))
     res = LabelSetProvider().read("set-1", with_provider(label_outs(recorded)))
     labels = {key(1): "A", key(2): "OUTSIDE", key(4): "D", key(5): "E"}
     assert res.outs["labels"] == labels
@@ -75,9 +75,9 @@ def test_refresh_takes_changed_values_drops_removed_labels_and_keeps_unseen_ones
     # Results of drifted labels are stale; the set is no longer verified as a whole.
     assert res.outs["results"] == {key(1): "Success", key(4): "Success", key(5): "Success"}
     assert res.outs["verified"] is False
-    (asked,) = ledger_bodies(sink)
+    (asked,) = ledger_bodies(mocked_sink)
     assert asked == {"accountName": ACCOUNT, "keys": list(recorded)}
-    (request,) = [c.request for c in sink.calls if c.request.url == LEDGER]
+    (request,) = [c.request for c in mocked_sink.calls if c.request.url == LEDGER]
     assert request.headers["Authorization"] == "Bearer read-token"
     # One line for the labels the ledger never saw, with their count.
     assert notices(capsys) == [
@@ -87,9 +87,9 @@ def test_refresh_takes_changed_values_drops_removed_labels_and_keeps_unseen_ones
 
 
 def test_refresh_without_drift_changes_nothing(
-    sink: responses.RequestsMock, capsys: pytest.CaptureFixture[str]
+    mocked_sink: responses.RequestsMock, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sink.post(LEDGER, json=answer({key(1): "A"}, [], 0))
+    mocked_sink.post(LEDGER, json=answer({key(1): "A"}, [], 0))
     outs = label_outs({key(1): "A"})
     res = LabelSetProvider().read("id", with_provider(outs))
     assert res.outs == outs
@@ -97,48 +97,48 @@ def test_refresh_without_drift_changes_nothing(
 
 
 def test_then_an_update_sets_the_drifted_labels_back(
-    sink: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+    mocked_sink: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sink.post(LEDGER, json=answer({key(1): "A", key(2): "OUTSIDE"}, [key(3)], 0))
-    sink.post(f"{BASE}{PATH}", json={"requestId": "r-set"})
-    sink.delete(f"{BASE}{PATH}", json={"requestId": "r-remove"})
+    mocked_sink.post(LEDGER, json=answer({key(1): "A", key(2): "OUTSIDE"}, [key(3)], 0))
+    mocked_sink.post(f"{BASE}{PATH}", json={"requestId": "r-set"})
+    mocked_sink.delete(f"{BASE}{PATH}", json={"requestId": "r-remove"})
     program = {key(1): "A", key(2): "B", key(3): "C"}
     p = LabelSetProvider()
     refreshed = p.read("id", with_provider(label_outs(program)))
     monkeypatch.delenv("THINGSPACE_CALLBACK_RESULTS_URL")  # the update does not wait for results here
-    sink.calls.reset()
+    mocked_sink.calls.reset()
     LabelSetProvider().update(
         "id", refreshed.outs, with_provider({"account_name": ACCOUNT, "labels": program})
     )
     entries = {
-        method: [(e["deviceIds"][0]["id"], e["label"]["value"]) for body in api_calls(sink, PATH, method)
-                 for e in body["labels"]]
+        method: [(e["deviceIds"][0]["id"], e["label"]["value"])
+                 for body in api_calls(mocked_sink, PATH, method) for e in body["labels"]]
         for method in ("DELETE", "POST")
     }  # fmt: skip
     assert entries == {"DELETE": [(eid(2), "OUTSIDE")], "POST": [(eid(2), "B"), (eid(3), "C")]}
 
 
 def test_single_label_takes_the_ledger_value_or_loses_its_value_when_removed(
-    sink: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+    mocked_sink: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     props = {"account_name": ACCOUNT, "device_id": eid(1), "name": "VIN", "value": "A"}
     outs = {**props, "request_ids": ["r1"], "results": {key(1): "Success"}, "verified": True}
     p = SingleLabelProvider()
-    sink.post(LEDGER, json=answer({key(1): "OUTSIDE"}, [], 0))
+    mocked_sink.post(LEDGER, json=answer({key(1): "OUTSIDE"}, [], 0))
     changed = p.read("id", with_provider(outs))
     assert changed.outs == {**outs, "value": "OUTSIDE", "results": {}, "verified": False}
     assert changed.inputs == {**props, "value": "OUTSIDE"}
 
-    sink.replace(responses.POST, LEDGER, json=answer({}, [key(1)], 0))
+    mocked_sink.replace(responses.POST, LEDGER, json=answer({}, [key(1)], 0))
     removed = p.read("id", with_provider(outs))
     assert "value" not in removed.outs and "value" not in removed.inputs
     assert removed.outs["verified"] is False
     # The next up sets the label again (nothing to remove: it is gone).
     monkeypatch.delenv("THINGSPACE_CALLBACK_RESULTS_URL")
-    sink.post(f"{BASE}{PATH}", json={"requestId": "r-set"})
-    sink.calls.reset()
+    mocked_sink.post(f"{BASE}{PATH}", json={"requestId": "r-set"})
+    mocked_sink.calls.reset()
     updated = SingleLabelProvider().update("id", removed.outs, with_provider(props))
-    assert [c.request.method for c in sink.calls if PATH in c.request.url] == ["POST"]
+    assert [c.request.method for c in mocked_sink.calls if PATH in c.request.url] == ["POST"]
     assert updated.outs["value"] == "A"
 
 
@@ -151,10 +151,10 @@ def bundle_outs(labels: dict[int, str]) -> dict[str, Any]:
 
 
 def test_bundle_refresh_rebuilds_the_canonical_text_so_hash_and_count_follow(
-    sink: responses.RequestsMock, capsys: pytest.CaptureFixture[str]
+    mocked_sink: responses.RequestsMock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     outs = bundle_outs({1: "A", 2: "B", 3: "C", 4: "D"})
-    sink.post(LEDGER, json=answer({key(1): "A", key(2): "OUTSIDE", key(4): "D"}, [key(3)], 0))
+    mocked_sink.post(LEDGER, json=answer({key(1): "A", key(2): "OUTSIDE", key(4): "D"}, [key(3)], 0))
     res = LabelBundleProvider().read("b-1", with_provider(outs))
     expected = parse_labels(
         "labels", f"device_id,name,value\n{eid(1)},VIN,A\n{eid(2)},VIN,OUTSIDE\n{eid(4)},VIN,D"
@@ -178,7 +178,7 @@ def test_bundle_refresh_without_a_sink_does_not_parse_or_ask(api: responses.Requ
 
 
 def test_a_100000_label_bundle_refreshes_with_one_ledger_request(
-    sink: responses.RequestsMock, capsys: pytest.CaptureFixture[str]
+    mocked_sink: responses.RequestsMock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     n = 100_000
     outs = bundle_outs({i: f"v{i}" for i in range(n)})
@@ -190,11 +190,11 @@ def test_a_100000_label_bundle_refreshes_with_one_ledger_request(
         del found[key(8)]
         return 200, {}, json.dumps(answer(found, [key(8)], 20))
 
-    sink.add_callback(responses.POST, LEDGER, callback=ledger)
+    mocked_sink.add_callback(responses.POST, LEDGER, callback=ledger)
     started = time.perf_counter()
     res = LabelBundleProvider().read("big", with_provider(outs))
     seconds = time.perf_counter() - started
-    assert len(ledger_bodies(sink)) == 1
+    assert len(ledger_bodies(mocked_sink)) == 1
     assert res.outs["label_count"] == n - 1
     lines = res.outs["labels"].split("\n")
     assert lines[7] == f'["{eid(7)}","VIN","OUTSIDE"]' and f'["{eid(8)}"' not in res.outs["labels"]
@@ -207,10 +207,10 @@ def test_a_100000_label_bundle_refreshes_with_one_ledger_request(
 
 
 def test_a_refused_token_fails_the_refresh_with_a_user_error_that_hides_the_token(
-    sink: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+    mocked_sink: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("THINGSPACE_CALLBACK_RESULTS_TOKEN", "tok-Zq81-secret")
-    sink.post(LEDGER, json={"error": "a valid read token is required"}, status=401)
+    mocked_sink.post(LEDGER, json={"error": "a valid read token is required"}, status=401)
     with pytest.raises(ResultsAuthError) as info:
         LabelSetProvider().read("id", with_provider(label_outs({key(1): "A"})))
     assert isinstance(info.value, UserError)
@@ -218,9 +218,9 @@ def test_a_refused_token_fails_the_refresh_with_a_user_error_that_hides_the_toke
 
 
 def test_a_sink_without_a_ledger_keeps_the_recorded_state_and_says_so(
-    sink: responses.RequestsMock, capsys: pytest.CaptureFixture[str]
+    mocked_sink: responses.RequestsMock, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sink.post(LEDGER, json={"detail": "Not Found"}, status=404)
+    mocked_sink.post(LEDGER, json={"detail": "Not Found"}, status=404)
     outs = label_outs({key(1): "A"})
     assert LabelSetProvider().read("id", with_provider(outs)).outs == outs
     (line,) = notices(capsys)

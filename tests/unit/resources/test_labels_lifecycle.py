@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 import responses
-from resource_testkit import ACCOUNT, BASE, SINK, api_calls, with_provider
 
+from kits.resources import ACCOUNT, BASE, SINK, api_calls, with_provider
 from pulumi_thingspace.resources.failures import DeviceFailuresError
 from pulumi_thingspace.resources.label import SingleLabelProvider
 from pulumi_thingspace.resources.labels import LabelSetProvider
@@ -139,48 +139,48 @@ def callback(request_id: str, lines: list[tuple[str, str, str, str, str]]) -> di
     }
 
 
-def test_verified_create_records_per_device_outcome(sink: responses.RequestsMock) -> None:
-    sink.post(f"{BASE}{PATH}", json={"requestId": "r1"})
-    sink.get(f"{SINK}/requests/r1", json=callback("r1", [(eid(1), "VIN", "A", "Set", "Success")]))
+def test_verified_create_records_per_device_outcome(mocked_sink: responses.RequestsMock) -> None:
+    mocked_sink.post(f"{BASE}{PATH}", json={"requestId": "r1"})
+    mocked_sink.get(f"{SINK}/requests/r1", json=callback("r1", [(eid(1), "VIN", "A", "Set", "Success")]))
     created = LabelSetProvider().create(checked({f"{eid(1)}/VIN": "A"}))
     outs = created.outs
     assert outs["results"] == {f"{eid(1)}/VIN": "Success"} and outs["verified"] is True
-    (read,) = [c.request for c in sink.calls if c.request.url.startswith(SINK)]
+    (read,) = [c.request for c in mocked_sink.calls if c.request.url.startswith(SINK)]
     assert read.headers["Authorization"] == "Bearer read-token"
 
 
-def test_failed_device_is_named_after_everything_was_sent(sink: responses.RequestsMock) -> None:
-    sink.post(f"{BASE}{PATH}", json={"requestId": "r1"})
-    sink.get(
+def test_failed_device_is_named_after_everything_was_sent(mocked_sink: responses.RequestsMock) -> None:
+    mocked_sink.post(f"{BASE}{PATH}", json={"requestId": "r1"})
+    mocked_sink.get(
         f"{SINK}/requests/r1",
         json=callback("r1", [(eid(1), "VIN", "A", "Set", "Success"), (eid(2), "VIN", "B", "Set", "Failed")]),
     )
-    sink.delete(f"{BASE}{PATH}", json={"requestId": "r2"})  # the failed create is undone
-    sink.get(f"{SINK}/requests/r2", json=callback("r2", [(eid(1), "VIN", "A", "Remove", "Success")]))
+    mocked_sink.delete(f"{BASE}{PATH}", json={"requestId": "r2"})  # the failed create is undone
+    mocked_sink.get(f"{SINK}/requests/r2", json=callback("r2", [(eid(1), "VIN", "A", "Remove", "Success")]))
     with pytest.raises(DeviceFailuresError) as info:
         LabelSetProvider().create(checked({f"{eid(1)}/VIN": "A", f"{eid(2)}/VIN": "B"}))
     message = str(info.value)
     assert f"{eid(2)}/VIN (set): The device does not exist" in message
     assert eid(1) not in message and "1 of 2" in message
     assert "the create was undone: the 1 label it had applied was removed again" in message
-    (undo,) = api_calls(sink, PATH, "DELETE")
+    (undo,) = api_calls(mocked_sink, PATH, "DELETE")
     assert undo == {"accountName": ACCOUNT, "labels": [entry(eid(1), "VIN", "A")]}
 
 
-def test_removal_results_are_checked_too(sink: responses.RequestsMock) -> None:
-    sink.delete(f"{BASE}{PATH}", json={"requestId": "r9"})
-    sink.get(f"{SINK}/requests/r9", json=callback("r9", [(eid(3), "VIN", "C", "Remove", "Failed")]))
+def test_removal_results_are_checked_too(mocked_sink: responses.RequestsMock) -> None:
+    mocked_sink.delete(f"{BASE}{PATH}", json={"requestId": "r9"})
+    mocked_sink.get(f"{SINK}/requests/r9", json=callback("r9", [(eid(3), "VIN", "C", "Remove", "Failed")]))
     with pytest.raises(DeviceFailuresError, match=rf"{eid(3)}/VIN \(remove\)"):
         LabelSetProvider().delete("id", checked({f"{eid(3)}/VIN": "C"}))
 
 
 def test_a_changed_value_loses_its_old_confirmation(
-    sink: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+    mocked_sink: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sink.post(f"{BASE}{PATH}", json={"requestId": "r1"})
-    sink.delete(f"{BASE}{PATH}", json={"requestId": "r2"})
+    mocked_sink.post(f"{BASE}{PATH}", json={"requestId": "r1"})
+    mocked_sink.delete(f"{BASE}{PATH}", json={"requestId": "r2"})
     lines = [(eid(1), "VIN", "A", "Set", "Success"), (eid(2), "VIN", "B", "Set", "Success")]
-    sink.get(f"{SINK}/requests/r1", json=callback("r1", lines))
+    mocked_sink.get(f"{SINK}/requests/r1", json=callback("r1", lines))
     created = LabelSetProvider().create(checked({f"{eid(1)}/VIN": "A", f"{eid(2)}/VIN": "B"}))
     old = created.outs
     assert old["verified"] is True

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 import responses
-from resource_testkit import ACCOUNT, BASE, api_calls, with_provider
 
+from kits.resources import ACCOUNT, BASE, api_calls, with_provider
 from pulumi_thingspace.resources.failures import DeviceFailuresError
 from pulumi_thingspace.resources.licenses import LicenseProvider
 

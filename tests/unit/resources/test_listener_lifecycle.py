@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 import responses
-from resource_testkit import ACCOUNT, BASE, api_calls, with_provider
 
+from kits.resources import ACCOUNT, BASE, api_calls, with_provider
 from pulumi_thingspace.resources.listener import ListenerExistsError, ListenerProvider
 
 PATH = f"/api/m2m/v1/callbacks/{ACCOUNT}"

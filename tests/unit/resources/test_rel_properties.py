@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pulumi.dynamic import ResourceProvider
-from reliability_kit import BOUNDED
-from reliability_strategies import (
+
+from kits.strategies import (
+    BOUNDED,
     LISTENER_INPUTS,
     SINGLE_LABEL_INPUTS,
     garbage,
@@ -18,7 +19,6 @@ from reliability_strategies import (
     license_inputs,
     retirement_inputs,
 )
-
 from pulumi_thingspace.models.resources import (
     LabelArgs,
     LabelsArgs,

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import responses
 from pulumi.dynamic import Config, ConfigureRequest, ResourceProvider
-from resource_testkit import ACCOUNT, BASE, api_calls, with_provider
 
+from kits.resources import ACCOUNT, BASE, api_calls, with_provider
 from pulumi_thingspace.resources.label_bundle import LabelBundleProvider
 from pulumi_thingspace.resources.labels import LabelSetProvider
 from pulumi_thingspace.resources.license_bundle import LicenseBundleProvider

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import responses
 from pulumi.dynamic import Config, ConfigureRequest
-from resource_testkit import ACCOUNT
 
+from kits.resources import ACCOUNT
 from pulumi_thingspace.config import ConfigurationError, ProviderSettings
 from pulumi_thingspace.resources.labels import LabelSetProvider
 

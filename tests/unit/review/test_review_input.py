@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from review_kit import run_review
+
+from kits.review import run_review
 
 STEP = {"op": "create", "urn": "urn:pulumi:dev::p::pulumi-python:dynamic/thingspace:CallbackListener::l"}
 

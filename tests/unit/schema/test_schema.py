@@ -18,6 +18,7 @@ import jsonschema
 import pytest
 from pulumi.dynamic import Resource
 
+from kits.paths import REPO, SCHEMA_FILE
 from pulumi_thingspace import resources as resource_module
 from pulumi_thingspace.config import SETTINGS
 from pulumi_thingspace.models.bundles import LabelBundleState, LicenseBundleState, RetirementBundleState
@@ -31,9 +32,7 @@ from pulumi_thingspace.schema.generate import OBJECT_TYPES, dump
 from pulumi_thingspace.schema.reference import CONFIG_PAGE
 from pulumi_thingspace.schema.typemap import prop_name
 
-ROOT = Path(__file__).resolve().parents[2]
-SCHEMA_FILE = ROOT / "schema.json"
-CONFIG_FILE = ROOT / CONFIG_PAGE
+CONFIG_FILE = REPO / CONFIG_PAGE
 # The in-repository copy keeps the test independent of anything outside the repository.
 METASCHEMA_COPY = Path(__file__).with_name("pulumi-package-metaschema.json")
 FIX = "run `make schema` and commit the result"
@@ -190,14 +189,6 @@ def all_refs(node: Any) -> list[str]:
     if isinstance(node, list):
         return [r for v in node for r in all_refs(v)]
     return []
-
-
-@pytest.fixture(scope="module")
-def schema() -> dict[str, Any]:
-    """The checked-in schema.json."""
-    assert SCHEMA_FILE.is_file(), f"schema.json is missing: {FIX}"
-    loaded: dict[str, Any] = json.loads(SCHEMA_FILE.read_text())
-    return loaded
 
 
 def by_name(schema: dict[str, Any], res: ResourceModels) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """One resource of each of the eight ``pulumi_thingspace`` classes, on the simulator's demo fleet.
 
-Frozen with the state exported from it (``tests/compat/states/release-0.1.0.json``): a stack created by
+Frozen with the state exported from it (``tests/cli/resources/states/release-0.1.0.json``): a stack created by
 this release must keep working with later code. Device identifiers are the demo fleet's (account
 0000000000-00001, devices 1-9 active, 10-12 deactivated, 1 and 2 licensed), written out so that the
 program does not depend on the package's internals.

@@ -1,7 +1,8 @@
 """A Pulumi program that reads its stack config the usual way and declares one record."""
 
 import pulumi
-from fixture_provider import Record
+
+from kits.record_provider import Record
 
 config = pulumi.Config()
 account = pulumi.Config("thingspace").require("accountName")
