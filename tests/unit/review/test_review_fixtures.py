@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 from pathlib import Path
 
@@ -12,10 +13,12 @@ from pulumi_thingspace.review import cli
 from pulumi_thingspace.review.changes import review
 from pulumi_thingspace.review.model import DEVICES_DELETED
 from pulumi_thingspace.review.parse import parse_preview
+from pulumi_thingspace.schema.typemap import prop_name
 
 PREVIEWS = Path(__file__).parent / "previews"
 MIXED = PREVIEWS / "mixed_changes.json"
 RETIREMENT = PREVIEWS / "retirement_update.json"
+DYNAMIC_PREFIX, PLUGIN_PREFIX = "pulumi-python:dynamic/thingspace:", "thingspace:index:"
 
 
 @pytest.fixture(autouse=True)
@@ -88,3 +91,30 @@ def test_retirement_update_deletes_only_unretired_devices_without_deactivations(
     assert "- note: not protected: set protect=True" in text
     assert "- note: replaced because account_name changed" in text
     assert run(RETIREMENT, "--allow-delete")[0] == cli.EXIT_OK
+
+
+def as_plugin_preview(text: str) -> str:
+    """The same preview as the plugin's resources produce it: ``thingspace:index:`` types, camelCase keys."""
+    data = json.loads(text)
+
+    def camel(props: dict[str, object]) -> dict[str, object]:
+        return {prop_name(k): v for k, v in props.items()}
+
+    for step in data.get("steps", []):
+        step["urn"] = step["urn"].replace(DYNAMIC_PREFIX, PLUGIN_PREFIX)
+        for key in ("oldState", "newState"):
+            state = step.get(key)
+            if not state:
+                continue
+            state["type"] = str(state.get("type", "")).replace(DYNAMIC_PREFIX, PLUGIN_PREFIX)
+            for part in ("inputs", "outputs"):
+                if isinstance(state.get(part), dict):
+                    state[part] = camel(state[part])
+    return json.dumps(data)
+
+
+def test_a_plugin_preview_is_reviewed_as_the_same_dynamic_one(tmp_path: Path) -> None:
+    plugin = tmp_path / "plugin.json"
+    plugin.write_text(as_plugin_preview(MIXED.read_text(encoding="utf-8")), encoding="utf-8")
+    assert "thingspace:index:DeviceRetirement" in plugin.read_text() and "accountName" in plugin.read_text()
+    assert run(plugin) == run(MIXED)
