@@ -160,7 +160,16 @@ def generate(cli: PulumiCli, version: str, workdir: Path) -> dict[str, Any]:
         if unverified:
             raise SystemExit(f"labels not verified by callbacks: {unverified}")
         export: dict[str, Any] = json.loads(portable(ws.run("stack", "export").stdout, services))
-    return export
+    return without_source_positions(export)
+
+
+def without_source_positions(value: Any) -> Any:
+    """``value`` without the engine's ``sourcePosition`` entries (paths of the machine that ran it)."""
+    if isinstance(value, dict):
+        return {k: without_source_positions(v) for k, v in value.items() if k != "sourcePosition"}
+    if isinstance(value, list):
+        return [without_source_positions(v) for v in value]
+    return value
 
 
 def main() -> None:

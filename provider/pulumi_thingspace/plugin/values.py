@@ -10,7 +10,7 @@ from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.runtime import rpc
 
 from ..resources.registry import ResourceModels
-from ..schema.typemap import list_element, prop_name
+from ..schema.typemap import list_element, prop_name, snake_name
 
 
 def plain(value: PropertyValue) -> Any:
@@ -71,7 +71,7 @@ class Names:
         out: dict[str, Any] = {}
         secret: set[str] = set()
         for key, value in props.items():
-            name = self.to_snake.get(key) or _snake(key)
+            name = self.to_snake.get(key) or snake_name(key)
             item = plain(value)
             if name in self.object_lists and isinstance(item, list):
                 item = [_snake_keys(e) for e in item]
@@ -100,8 +100,4 @@ class Names:
 def _snake_keys(item: Any) -> Any:
     if not isinstance(item, dict):
         return item
-    return {_snake(k): v for k, v in item.items()}
-
-
-def _snake(name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+    return {snake_name(k): v for k, v in item.items()}

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..models.compact import SUMMARY as SUMMARY
 from ..resources import registry
-from ..schema.typemap import prop_name
+from ..schema.typemap import prop_name, snake_name
 
 TYPE_PREFIX = "pulumi-python:dynamic/thingspace:"
 """Type token prefix of this package's dynamic resources (the plugin's are ``thingspace:index:``)."""
@@ -59,9 +59,4 @@ def snake_props(resource_type: str | None, props: Mapping[str, Any]) -> Mapping[
     if res is None or resource_type != res.token:
         return props
     names = _snake_names(res.name)
-    return {names.get(k) or _snake(k): v for k, v in props.items()}
-
-
-def _snake(name: str) -> str:
-    """``changeSummary`` -> ``change_summary``: a property no model declares (the bundles' summary)."""
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+    return {names.get(k) or snake_name(k): v for k, v in props.items()}

@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if stale or extra:
             print(f"to update: {FIX_HINT}", file=sys.stderr)
             return 1
-        print(f"schema.json, the README reference, resources/classes.py and {PAGES_DIR}/ are up to date")
+        print(f"schema.json, resources/classes.py, {PAGES_DIR}/ and the settings table are up to date")
         return 0
     for path in stale:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -49,6 +49,11 @@ def prop_name(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+def snake_name(name: str) -> str:
+    """``changeSummary`` -> ``change_summary``: the inverse of :func:`prop_name`."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
+
 _SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 
 
